@@ -1,0 +1,269 @@
+//! The shared state behind every endpoint: sessions, sockets, conversations, chats.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use liveengage_proto::enums::Availability;
+use liveengage_proto::requests::SubscribeExConversations;
+use liveengage_proto::{Frame, Notification, Response};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+
+use crate::chat_model::ChatCore;
+use crate::config::{SimConfig, UserConfig};
+use crate::conversation::Conversation;
+use crate::faults::FaultSettings;
+
+/// Milliseconds since the epoch.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A fresh random id.
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// What a socket task is told to do.
+#[derive(Debug, Clone)]
+pub(crate) enum Out {
+    /// Send a text frame.
+    Text(String),
+    /// Send a close frame with this code and reason, then stop.
+    Close(u16, String),
+    /// Stop at once without a close frame (the peer sees 1006).
+    Drop,
+}
+
+/// A login session.
+#[derive(Clone)]
+pub(crate) struct Session {
+    pub login: String,
+    pub csrf: String,
+    pub cookie: String,
+    pub expires_at: Instant,
+}
+
+/// Who is on a socket.
+#[derive(Debug, Clone)]
+pub(crate) enum Who {
+    Agent { login: String, bearer: String },
+    Consumer { consumer_id: String },
+}
+
+/// One conversation subscription of a socket.
+pub(crate) struct ExSub {
+    pub id: String,
+    pub filter: SubscribeExConversations,
+    /// Conversations already sent as UPSERT, so leaving the filter gives a DELETE.
+    pub seen: HashSet<String>,
+}
+
+/// One open WebSocket.
+pub(crate) struct Conn {
+    pub tx: UnboundedSender<Out>,
+    pub who: Who,
+    pub ex_subs: Vec<ExSub>,
+    pub routing_sub: Option<String>,
+    pub agent_state_sub: Option<String>,
+    pub dialog_subs: HashSet<String>,
+}
+
+/// Everything, behind one lock. Sends on unbounded channels never block, so
+/// they happen under the lock and frames keep a global order.
+pub(crate) struct Core {
+    pub config: SimConfig,
+    /// `host:port` of the listener, the value of every CSDS entry.
+    pub host: String,
+    pub tls: bool,
+    pub sessions: HashMap<String, Session>,
+    pub conns: HashMap<u64, Conn>,
+    next_conn: u64,
+    pub availability: HashMap<String, Availability>,
+    pub conversations: HashMap<String, Conversation>,
+    pub conversation_order: Vec<String>,
+    /// consumer JWT → consumer id.
+    pub consumers: HashMap<String, String>,
+    pub chat: ChatCore,
+    pub faults: FaultSettings,
+    /// Notifications produced while handling a request, sent after its response.
+    outbox: Vec<(u64, Out)>,
+}
+
+impl Core {
+    pub(crate) fn new(config: SimConfig, host: String, tls: bool) -> Self {
+        Self {
+            config,
+            host,
+            tls,
+            sessions: HashMap::new(),
+            conns: HashMap::new(),
+            next_conn: 1,
+            availability: HashMap::new(),
+            conversations: HashMap::new(),
+            conversation_order: Vec::new(),
+            consumers: HashMap::new(),
+            chat: ChatCore::default(),
+            faults: FaultSettings::default(),
+            outbox: Vec::new(),
+        }
+    }
+
+    /// `http(s)://host:port`.
+    pub(crate) fn base_url(&self) -> String {
+        format!(
+            "{}://{}",
+            if self.tls { "https" } else { "http" },
+            self.host
+        )
+    }
+
+    pub(crate) fn account(&self) -> &str {
+        &self.config.account_id
+    }
+
+    pub(crate) fn user(&self, login: &str) -> Option<&UserConfig> {
+        self.config.users.iter().find(|u| u.login == login)
+    }
+
+    /// `{accountId}.{userId}`.
+    pub(crate) fn legacy_id(&self, login: &str) -> String {
+        let user_id = self.user(login).map_or(login, |u| u.user_id.as_str());
+        format!("{}.{}", self.config.account_id, user_id)
+    }
+
+    pub(crate) fn pid(&self, login: &str) -> String {
+        self.user(login)
+            .map_or_else(|| login.to_owned(), UserConfig::pid)
+    }
+
+    /// Finds an agent by legacy id, participant id, user id or login.
+    pub(crate) fn resolve_agent(&self, id: &str) -> Option<String> {
+        let account_prefix = format!("{}.", self.config.account_id);
+        let bare = id.strip_prefix(&account_prefix).unwrap_or(id);
+        self.config
+            .users
+            .iter()
+            .find(|u| u.user_id == bare || u.pid() == id || u.login == id)
+            .map(|u| u.login.clone())
+    }
+
+    pub(crate) fn skill_exists(&self, skill: &str) -> bool {
+        self.config.skills.iter().any(|s| s.id == skill)
+    }
+
+    pub(crate) fn availability(&self, login: &str) -> Availability {
+        self.availability
+            .get(login)
+            .cloned()
+            .unwrap_or(Availability::Offline)
+    }
+
+    /// Whether a bearer is known and not expired; returns its session.
+    pub(crate) fn session(&self, bearer: &str) -> Option<&Session> {
+        self.sessions
+            .get(bearer)
+            .filter(|s| s.expires_at > Instant::now())
+    }
+
+    pub(crate) fn add_conn(&mut self, tx: UnboundedSender<Out>, who: Who) -> u64 {
+        let id = self.next_conn;
+        self.next_conn += 1;
+        self.conns.insert(
+            id,
+            Conn {
+                tx,
+                who,
+                ex_subs: Vec::new(),
+                routing_sub: None,
+                agent_state_sub: None,
+                dialog_subs: HashSet::new(),
+            },
+        );
+        id
+    }
+
+    /// Queues a notification for a socket (sent after the current response).
+    pub(crate) fn notify(&mut self, conn: u64, notification: Notification) {
+        let text = Frame::Notification(notification).encode();
+        self.outbox.push((conn, Out::Text(text)));
+    }
+
+    /// Sends `response` on `conn`, then everything queued.
+    pub(crate) fn flush(&mut self, conn: u64, response: Option<Response>) {
+        if let Some(response) = response {
+            self.send(conn, Out::Text(Frame::Resp(response).encode()));
+        }
+        self.flush_outbox();
+    }
+
+    /// Sends everything queued.
+    pub(crate) fn flush_outbox(&mut self) {
+        for (target, out) in std::mem::take(&mut self.outbox) {
+            self.send(target, out);
+        }
+    }
+
+    pub(crate) fn send(&self, conn: u64, out: Out) {
+        if let Some(c) = self.conns.get(&conn) {
+            // A closed receiver means the socket task is ending; nothing to do.
+            let _ = c.tx.send(out);
+        }
+    }
+
+    /// Socket ids of an agent.
+    pub(crate) fn agent_conns(&self, login: &str) -> Vec<u64> {
+        let mut ids: Vec<u64> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| matches!(&c.who, Who::Agent { login: l, .. } if l == login))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Socket ids of a consumer.
+    pub(crate) fn consumer_conns(&self, consumer_id: &str) -> Vec<u64> {
+        let mut ids: Vec<u64> = self
+            .conns
+            .iter()
+            .filter(
+                |(_, c)| matches!(&c.who, Who::Consumer { consumer_id: id } if id == consumer_id),
+            )
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+}
+
+/// The emulator's shared state.
+pub(crate) struct Inner {
+    core: Mutex<Core>,
+}
+
+impl Inner {
+    pub(crate) fn new(core: Core) -> Arc<Self> {
+        Arc::new(Self {
+            core: Mutex::new(core),
+        })
+    }
+
+    /// Locks the state. A poisoned lock (a panic elsewhere) is recovered:
+    /// the state stays usable for the remaining tests.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Core> {
+        self.core
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The configured response delay, if any.
+    pub(crate) fn delay(&self) -> Option<Duration> {
+        self.lock().faults.delay
+    }
+}

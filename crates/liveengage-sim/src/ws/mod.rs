@@ -1,0 +1,137 @@
+//! The UMS WebSocket endpoints and the socket loop they share.
+
+pub(crate) mod agent;
+pub(crate) mod consumer;
+
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use liveengage_proto::{Frame, Request, RequestId, Response};
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedReceiver;
+use tokio::time::Instant;
+
+use crate::messaging::error_reply;
+use crate::state::{Inner, Out, Who};
+
+/// Decodes a text frame into a request, or the error answer to send.
+pub(crate) fn parse_request(text: &str) -> Result<Request, Response> {
+    match Frame::decode(text) {
+        Ok(Frame::Req(req)) => Ok(req),
+        Ok(_) => {
+            let req = Request::new(id_of(text), "", Value::Null);
+            Err(error_reply(
+                &req,
+                (400, "Only req frames may be sent to the server".into()),
+            ))
+        }
+        Err(e) => {
+            // [gap] No error frame for unparsable input is documented; the
+            // answer reuses the frame's `id` when one can be found.
+            let req = Request::new(id_of(text), "", Value::Null);
+            Err(error_reply(&req, (400, format!("Malformed frame: {e}"))))
+        }
+    }
+}
+
+fn id_of(text: &str) -> RequestId {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| match v.get("id") {
+            Some(Value::String(s)) => Some(RequestId::Text(s.clone())),
+            Some(Value::Number(n)) => n.as_i64().map(RequestId::Number),
+            _ => None,
+        })
+        .unwrap_or_else(|| RequestId::Text(String::new()))
+}
+
+async fn send_out(socket: &mut WebSocket, out: Out) -> bool {
+    match out {
+        Out::Text(text) => socket.send(Message::Text(text.into())).await.is_ok(),
+        Out::Close(code, reason) => {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = socket.send(Message::Close(Some(frame))).await;
+            false
+        }
+        Out::Drop => false,
+    }
+}
+
+/// Runs one registered socket until it closes.
+pub(crate) async fn run(
+    inner: Arc<Inner>,
+    mut socket: WebSocket,
+    conn: u64,
+    mut rx: UnboundedReceiver<Out>,
+) {
+    loop {
+        let deadline = {
+            let core = inner.lock();
+            match core.conns.get(&conn).map(|c| c.who.clone()) {
+                Some(Who::Agent { bearer, .. }) => core.sessions.get(&bearer).map(|s| s.expires_at),
+                _ => None,
+            }
+        };
+        let expiry = async {
+            match deadline {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            out = rx.recv() => {
+                let Some(out) = out else { break };
+                if !send_out(&mut socket, out).await {
+                    break;
+                }
+            }
+            message = socket.recv() => {
+                let text = match message {
+                    Some(Ok(Message::Text(text))) => text.as_str().to_owned(),
+                    Some(Ok(Message::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_)) | Err(_)) | None => break,
+                };
+                if let Some(delay) = inner.delay() {
+                    tokio::time::sleep(delay).await;
+                }
+                handle_text(&inner, conn, &text);
+            }
+            () = expiry => {
+                let expired = deadline.is_some_and(|at| at <= Instant::now());
+                let still = {
+                    let core = inner.lock();
+                    match core.conns.get(&conn).map(|c| c.who.clone()) {
+                        Some(Who::Agent { bearer, .. }) => core.session(&bearer).is_some(),
+                        _ => true,
+                    }
+                };
+                if expired && !still {
+                    let _ = send_out(&mut socket, Out::Close(4401, "Token expired".into())).await;
+                    break;
+                }
+            }
+        }
+    }
+    let mut core = inner.lock();
+    core.conns.remove(&conn);
+    tracing::debug!(conn, "socket closed");
+}
+
+fn handle_text(inner: &Inner, conn: u64, text: &str) {
+    let mut core = inner.lock();
+    let Some(who) = core.conns.get(&conn).map(|c| c.who.clone()) else {
+        return;
+    };
+    let response = match parse_request(text) {
+        Ok(req) => match &who {
+            Who::Agent { login, .. } => core.handle_agent(conn, login, &req),
+            Who::Consumer { consumer_id } => core.handle_consumer(conn, consumer_id, &req),
+        },
+        Err(response) => response,
+    };
+    core.flush(conn, Some(response));
+}
