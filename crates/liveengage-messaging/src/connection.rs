@@ -1,0 +1,489 @@
+//! The connection task: connect, subscribe, read, keep alive, reconnect.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use connector_core::{ChannelEvent, ChannelStatus, EventKind, InboundEvent};
+use futures::{SinkExt, StreamExt};
+use liveengage_proto::enums::{ChangeType, ConvState, RingState, Role};
+use liveengage_proto::notifications::Participants;
+use liveengage_proto::notifications::{ExConversation, RoutingTaskNotification};
+use liveengage_proto::{EventRecord, Frame, UmsNotification};
+use serde_json::{Value, json};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::codes;
+use crate::inner::Inner;
+use crate::mapping;
+use crate::socket::Socket;
+use crate::state::Conversation;
+
+/// Close codes after which LivePerson says to log in again.
+const AUTH_CLOSE_CODES: [u16; 3] = [4401, 4407, 1011];
+
+/// Runs until shutdown: one connection after another.
+pub(crate) async fn run(inner: Arc<Inner>) {
+    let mut attempt = 0u32;
+    let mut relogin = false;
+    let mut epoch = 0u64;
+    while !inner.is_shut_down() {
+        epoch += 1;
+        match connect_once(&inner, relogin, epoch).await {
+            Ended::Shutdown => break,
+            Ended::Lost {
+                relogin: r,
+                connected,
+            } => {
+                relogin = r;
+                if connected {
+                    attempt = 0;
+                }
+            }
+        }
+        let delay = inner.config.reconnect_delay(attempt);
+        attempt = attempt.saturating_add(1);
+        tracing::info!(?delay, relogin, "reconnecting to LiveEngage");
+        tokio::select! {
+            () = inner.shutdown.notified() => break,
+            () = tokio::time::sleep(delay) => {}
+        }
+    }
+    inner.close_events();
+}
+
+enum Ended {
+    Shutdown,
+    Lost { relogin: bool, connected: bool },
+}
+
+fn interrupted(inner: &Inner, message: String) {
+    inner.emit(ChannelEvent::Status(ChannelStatus::Interrupted {
+        code: codes::CONNECTION,
+        message,
+    }));
+}
+
+async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
+    let login = match inner.auth.login(relogin).await {
+        Ok(login) => login,
+        Err(err) => {
+            interrupted(inner, format!("login failed: {err}"));
+            return Ended::Lost {
+                relogin: !err.transient,
+                connected: false,
+            };
+        }
+    };
+    inner.set_user_id(&login.user_id);
+    let url = match inner.socket_url(login.bearer.expose()) {
+        Ok(url) => url,
+        Err(err) => {
+            interrupted(inner, err);
+            return Ended::Lost {
+                relogin: false,
+                connected: false,
+            };
+        }
+    };
+    let stream = match tokio_tungstenite::connect_async(url.as_str()).await {
+        Ok((stream, _)) => stream,
+        Err(err) => {
+            let unauthorized =
+                matches!(&err, tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401);
+            interrupted(
+                inner,
+                format!(
+                    "socket connection failed: {}",
+                    redact(&err.to_string(), login.bearer.expose())
+                ),
+            );
+            return Ended::Lost {
+                relogin: unauthorized,
+                connected: false,
+            };
+        }
+    };
+    let (mut sink, mut source) = stream.split();
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Message>();
+    let socket = Socket::new(out_tx, epoch);
+    let writer = tokio::spawn(async move {
+        while let Some(message) = out_rx.recv().await {
+            let closing = matches!(message, Message::Close(_));
+            if sink.send(message).await.is_err() || closing {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    inner.set_socket(Some(socket.clone()));
+    let startup = tokio::spawn(start_session(Arc::clone(inner), socket.clone()));
+    let keepalive = tokio::spawn(keep_alive(Arc::clone(inner), socket.clone()));
+
+    let mut result = Ended::Lost {
+        relogin: false,
+        connected: true,
+    };
+    loop {
+        let next = tokio::select! {
+            () = inner.shutdown.notified() => { result = Ended::Shutdown; break; }
+            next = tokio::time::timeout(inner.config.silence_timeout, source.next()) => next,
+        };
+        let message = match next {
+            Err(_) => {
+                tracing::warn!("socket silent for too long; treating it as dead");
+                interrupted(inner, "the socket went silent".into());
+                break;
+            }
+            Ok(None) => {
+                interrupted(inner, "the socket closed".into());
+                break;
+            }
+            Ok(Some(Err(err))) => {
+                interrupted(inner, format!("socket error: {err}"));
+                break;
+            }
+            Ok(Some(Ok(message))) => message,
+        };
+        match message {
+            Message::Text(text) => handle_frame(inner, &socket, text.as_str()),
+            Message::Close(frame) => {
+                let code = frame.as_ref().map_or(1005, |f| u16::from(f.code));
+                let relogin = AUTH_CLOSE_CODES.contains(&code)
+                    || frame.as_ref().is_some_and(|f| f.code == CloseCode::Policy);
+                interrupted(inner, format!("the socket was closed with code {code}"));
+                result = Ended::Lost {
+                    relogin,
+                    connected: true,
+                };
+                break;
+            }
+            _ => {}
+        }
+    }
+    inner.set_socket(None);
+    socket.fail_pending();
+    socket.close();
+    startup.abort();
+    keepalive.abort();
+    let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;
+    result
+}
+
+fn redact(text: &str, bearer: &str) -> String {
+    if bearer.is_empty() {
+        text.to_owned()
+    } else {
+        text.replace(bearer, "***")
+    }
+}
+
+/// Agent state, subscriptions; then the channel is connected.
+async fn start_session(inner: Arc<Inner>, socket: Socket) {
+    let me = inner.my_id();
+    let timeout = inner.config.request_timeout;
+    let account = inner.config.account_id.clone();
+    let requests = [
+        (
+            ".ams.routing.SetAgentState",
+            json!({"availability": "ONLINE", "channels": ["MESSAGING"], "agentUserId": me}),
+        ),
+        (
+            ".ams.aam.SubscribeExConversations",
+            json!({"agentIds": [me], "convState": ["OPEN"]}),
+        ),
+        (
+            ".ams.routing.SubscribeRoutingTasks",
+            json!({"channelType": "MESSAGING", "agentId": me, "brandId": account}),
+        ),
+    ];
+    for (type_name, body) in requests {
+        if let Err(err) = socket.request(type_name, body, None, timeout).await {
+            tracing::warn!("{type_name} failed: {err}; reconnecting");
+            socket.close();
+            return;
+        }
+    }
+    inner.emit(ChannelEvent::Status(ChannelStatus::Connected));
+}
+
+/// Pings and `GetClock`; a failed `GetClock` closes the socket.
+async fn keep_alive(inner: Arc<Inner>, socket: Socket) {
+    loop {
+        tokio::time::sleep(inner.config.keepalive_interval).await;
+        socket.ping();
+        if let Err(err) = socket
+            .request(".GetClock", json!({}), None, inner.config.request_timeout)
+            .await
+        {
+            tracing::warn!("keep-alive failed: {err}; reconnecting");
+            socket.close();
+            return;
+        }
+    }
+}
+
+fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
+    let frame = match Frame::decode(text) {
+        Ok(frame) => frame,
+        Err(err) => {
+            tracing::warn!("malformed frame skipped: {err}");
+            return;
+        }
+    };
+    match frame {
+        Frame::Resp(response) => socket.resolve(response),
+        Frame::Notification(notification) => match UmsNotification::decode(&notification) {
+            Ok(UmsNotification::RoutingTask(rings)) => accept_rings(inner, socket, &rings),
+            Ok(UmsNotification::ExConversationChange(changes)) => {
+                for change in changes.changes {
+                    if let Some(conversation) = change.result {
+                        conversation_changed(inner, socket, change.change, conversation);
+                    }
+                }
+            }
+            Ok(UmsNotification::OnlineEventDistribution(record)) => {
+                live_record(inner, socket, *record)
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!("notification skipped: {err}"),
+        },
+        _ => {}
+    }
+}
+
+fn accept_rings(inner: &Arc<Inner>, socket: &Socket, rings: &RoutingTaskNotification) {
+    for change in &rings.changes {
+        let Some(task) = &change.result else { continue };
+        for ring in task
+            .rings_details
+            .iter()
+            .filter(|r| r.ring_state == RingState::Waiting)
+        {
+            let body = json!({"ringId": ring.ring_id, "ringState": "ACCEPTED"});
+            let (socket, timeout) = (socket.clone(), inner.config.request_timeout);
+            tokio::spawn(async move {
+                if let Err(err) = socket
+                    .request(".ams.routing.UpdateRingState", body, None, timeout)
+                    .await
+                {
+                    tracing::warn!("ring not accepted: {err}");
+                }
+            });
+        }
+    }
+}
+
+fn i_am_assigned(conversation: &ExConversation, me: &str) -> bool {
+    match &conversation.conversation_details.participants {
+        Some(Participants::ByRole(map)) => map
+            .get(&Role::AssignedAgent)
+            .is_some_and(|ids| ids.iter().any(|id| id == me)),
+        Some(Participants::List(list)) => list
+            .iter()
+            .any(|p| p.role == Role::AssignedAgent && p.id == me),
+        _ => false,
+    }
+}
+
+fn conversation_changed(
+    inner: &Arc<Inner>,
+    socket: &Socket,
+    change: ChangeType,
+    conversation: ExConversation,
+) {
+    let id = conversation.conv_id.0.clone();
+    let details = Some(&conversation.conversation_details);
+    let open = conversation.conversation_details.state != Some(ConvState::Close);
+    let mine = i_am_assigned(&conversation, &inner.my_id());
+    if change == ChangeType::Delete || !open || !mine {
+        if inner.forget(&id) {
+            tracing::info!(conversation_id = %id, "conversation left the bot");
+            let ctx = mapping::context(&inner.config, &id, None, None, None);
+            inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
+                ctx,
+                EventKind::ConversationClosed,
+            ))));
+        }
+        return;
+    }
+    let (is_new, needs_sync) = inner.with_conversations(|map| {
+        let is_new = !map.contains_key(&id);
+        let entry = map.entry(id.clone()).or_insert_with(|| Conversation {
+            skill_id: details
+                .and_then(|d| d.skill_id.as_ref())
+                .map(|s| s.0.clone()),
+            consumer_id: details.and_then(consumer_of),
+            ..Conversation::default()
+        });
+        if let Some(skill) = details.and_then(|d| d.skill_id.as_ref()) {
+            entry.skill_id = Some(skill.0.clone());
+        }
+        (is_new, !entry.is_synced(socket.epoch))
+    });
+    if needs_sync {
+        tokio::spawn(sync_history(Arc::clone(inner), socket.clone(), id, is_new));
+    }
+}
+
+fn consumer_of(details: &liveengage_proto::notifications::ConversationDetails) -> Option<String> {
+    match &details.participants {
+        Some(Participants::ByRole(map)) => map
+            .get(&Role::Consumer)
+            .and_then(|ids| ids.first().cloned()),
+        Some(Participants::List(list)) => list
+            .iter()
+            .find(|p| p.role == Role::Consumer)
+            .map(|p| p.id.clone()),
+        _ => None,
+    }
+}
+
+/// Loads the conversation's history and delivers every consumer message not
+/// delivered yet (all of them for a new conversation, none but the welcome's
+/// last message for a conversation transferred to the bot), then the live
+/// records buffered meanwhile.
+async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: bool) {
+    let body = json!({"dialogId": id, "fromSeq": 0, "newerThanSequence": 0});
+    let response = match socket
+        .request(
+            ".ams.ms.QueryMessages",
+            body,
+            None,
+            inner.config.request_timeout,
+        )
+        .await
+    {
+        Ok(response) => response,
+        Err(err) => {
+            tracing::warn!(conversation_id = %id, "history not loaded: {err}; reconnecting");
+            socket.close();
+            return;
+        }
+    };
+    let mut records: Vec<EventRecord> = match response.body {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| serde_json::from_value(v).ok())
+            .collect(),
+        _ => Vec::new(),
+    };
+    records.sort_by_key(|r| r.sequence.unwrap_or(i64::MAX));
+    // A conversation that already has agent messages was handled by someone
+    // else before: LivePerson treats it as transferred [inferred from the
+    // "last consumer message on welcome" feature].
+    let transferred = is_new
+        && records
+            .iter()
+            .any(|r| !mapping::from_consumer(r) && r.event.as_text().is_some());
+    let mut receipts = Vec::new();
+    inner.with_conversations(|map| {
+        let Some(conversation) = map.get_mut(&id) else {
+            return;
+        };
+        if is_new {
+            let last_consumer_message = transferred
+                .then(|| {
+                    records
+                        .iter()
+                        .rev()
+                        .filter(|r| mapping::from_consumer(r))
+                        .find_map(|r| r.event.as_text().map(str::to_owned))
+                })
+                .flatten();
+            let ctx = mapping::context(
+                &inner.config,
+                &id,
+                conversation.skill_id.as_deref(),
+                conversation.consumer_id.as_deref(),
+                records.last(),
+            );
+            inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
+                ctx,
+                EventKind::ConversationStarted {
+                    transferred,
+                    last_consumer_message,
+                },
+            ))));
+        }
+        let buffered = std::mem::take(&mut conversation.buffered);
+        for record in records.iter().chain(buffered.iter()) {
+            if transferred {
+                if let Some(seq) = record.sequence {
+                    conversation.mark(seq);
+                }
+            } else if let Some(seq) = deliver(&inner, &id, conversation, record) {
+                receipts.push(seq);
+            }
+        }
+        conversation.synced_epoch = Some(socket.epoch);
+    });
+    send_receipts(&inner, &socket, &id, receipts);
+}
+
+/// Hands a consumer record to the runtime unless it was delivered before;
+/// returns its sequence when delivered.
+fn deliver(
+    inner: &Inner,
+    id: &str,
+    conversation: &mut Conversation,
+    record: &EventRecord,
+) -> Option<i64> {
+    if !mapping::from_consumer(record) {
+        return None;
+    }
+    let sequence = record.sequence?;
+    let kind = mapping::consumer_event(record)?;
+    if !conversation.mark(sequence) {
+        return None;
+    }
+    let ctx = mapping::context(
+        &inner.config,
+        id,
+        conversation.skill_id.as_deref(),
+        conversation.consumer_id.as_deref(),
+        Some(record),
+    );
+    inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
+        ctx, kind,
+    ))));
+    Some(sequence)
+}
+
+fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord) {
+    let Some(dialog) = record.dialog_id.as_ref().map(|d| d.0.clone()) else {
+        return;
+    };
+    let mut receipts = Vec::new();
+    inner.with_conversations(|map| {
+        // The MAIN dialog's id is the conversation id.
+        let Some(conversation) = map.get_mut(&dialog) else {
+            return;
+        };
+        if !conversation.is_synced(socket.epoch) {
+            conversation.buffered.push(record);
+            return;
+        }
+        if let Some(seq) = deliver(inner, &dialog, conversation, &record) {
+            receipts.push(seq);
+        }
+    });
+    send_receipts(inner, socket, &dialog, receipts);
+}
+
+fn send_receipts(inner: &Inner, socket: &Socket, dialog: &str, sequences: Vec<i64>) {
+    if sequences.is_empty() {
+        return;
+    }
+    let body = json!({"dialogId": dialog, "event": {"type": "AcceptStatusEvent", "status": "READ", "sequenceList": sequences}});
+    let (socket, timeout) = (socket.clone(), inner.config.request_timeout);
+    tokio::spawn(async move {
+        if let Err(err) = socket
+            .request(".ams.ms.PublishEvent", body, None, timeout)
+            .await
+        {
+            tracing::debug!("read receipt not sent: {err}");
+        }
+    });
+}

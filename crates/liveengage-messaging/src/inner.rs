@@ -1,0 +1,110 @@
+//! State shared by the channel and its connection task.
+
+use std::sync::{Arc, Mutex};
+
+use connector_core::ChannelEvent;
+use tokio::sync::{Notify, mpsc};
+use url::Url;
+
+use crate::auth::BearerProvider;
+use crate::config::MessagingConfig;
+use crate::socket::Socket;
+use crate::state::Conversations;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: MessagingConfig,
+    pub(crate) auth: Arc<dyn BearerProvider>,
+    pub(crate) shutdown: Notify,
+    shut_down: std::sync::atomic::AtomicBool,
+    events: Mutex<Option<mpsc::UnboundedSender<ChannelEvent>>>,
+    socket: Mutex<Option<Socket>>,
+    conversations: Mutex<Conversations>,
+    user_id: Mutex<String>,
+}
+
+impl Inner {
+    pub(crate) fn new(
+        config: MessagingConfig,
+        auth: Arc<dyn BearerProvider>,
+        events: mpsc::UnboundedSender<ChannelEvent>,
+    ) -> Self {
+        Self {
+            config,
+            auth,
+            shutdown: Notify::new(),
+            shut_down: std::sync::atomic::AtomicBool::new(false),
+            events: Mutex::new(Some(events)),
+            socket: Mutex::new(None),
+            conversations: Mutex::new(Conversations::new()),
+            user_id: Mutex::new(String::new()),
+        }
+    }
+
+    pub(crate) fn emit(&self, event: ChannelEvent) {
+        if let Some(tx) = lock(&self.events).as_ref() {
+            let _ = tx.send(event);
+        }
+    }
+
+    pub(crate) fn close_events(&self) {
+        lock(&self.events).take();
+    }
+
+    pub(crate) fn is_shut_down(&self) -> bool {
+        self.shut_down.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    pub(crate) fn begin_shutdown(&self) {
+        self.shut_down
+            .store(true, std::sync::atomic::Ordering::Release);
+        // `notify_one` stores a permit, so a task not waiting yet still sees it.
+        self.shutdown.notify_one();
+        self.shutdown.notify_waiters();
+    }
+
+    pub(crate) fn socket(&self) -> Option<Socket> {
+        lock(&self.socket).clone()
+    }
+
+    pub(crate) fn set_socket(&self, socket: Option<Socket>) {
+        *lock(&self.socket) = socket;
+    }
+
+    pub(crate) fn set_user_id(&self, user_id: &str) {
+        user_id.clone_into(&mut lock(&self.user_id));
+    }
+
+    /// The bot's legacy agent id, `{accountId}.{userId}`.
+    pub(crate) fn my_id(&self) -> String {
+        format!("{}.{}", self.config.account_id, lock(&self.user_id))
+    }
+
+    pub(crate) fn with_conversations<T>(&self, f: impl FnOnce(&mut Conversations) -> T) -> T {
+        f(&mut lock(&self.conversations))
+    }
+
+    /// Forgets a conversation; `true` if the bot held it.
+    pub(crate) fn forget(&self, id: &str) -> bool {
+        lock(&self.conversations).remove(id).is_some()
+    }
+
+    pub(crate) fn socket_url(&self, bearer: &str) -> Result<Url, String> {
+        let mut url = self.config.socket_base.clone();
+        let path = format!(
+            "/ws_api/account/{}/messaging/brand/{}",
+            self.config.account_id, bearer
+        );
+        url.set_path(&path);
+        url.set_query(Some("v=2.1"));
+        match url.scheme() {
+            "ws" | "wss" => Ok(url),
+            other => Err(format!(
+                "the socket base URL must be ws:// or wss://, not {other}://; use the asyncMessagingEnt domain"
+            )),
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! One WebSocket connection: outgoing frames and request/response correlation.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use liveengage_proto::{Frame, Request, Response};
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Message;
+
+/// Why a request got no successful response.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum RequestError {
+    /// No socket: the request was not sent.
+    #[error("not connected to LiveEngage (reconnecting)")]
+    NotConnected,
+    /// Sent, but the socket closed or no answer came in time: it may have happened.
+    #[error("no response from LiveEngage ({0})")]
+    NoResponse(&'static str),
+    /// LiveEngage answered with an error code.
+    #[error("LiveEngage answered {code}: {body}")]
+    Rejected {
+        /// The `code` of the response.
+        code: u16,
+        /// The body, as text.
+        body: String,
+    },
+}
+
+impl RequestError {
+    pub(crate) fn may_have_happened(&self) -> bool {
+        matches!(self, Self::NoResponse(_))
+    }
+
+    pub(crate) fn transient(&self) -> bool {
+        match self {
+            Self::NotConnected | Self::NoResponse(_) => true,
+            Self::Rejected { code, .. } => *code >= 500 || *code == 429,
+        }
+    }
+}
+
+type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Response>>>>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The sending half of a live socket. Cheap to clone.
+#[derive(Clone)]
+pub(crate) struct Socket {
+    out: mpsc::UnboundedSender<Message>,
+    pending: Pending,
+    /// Which connection this is (increases with each reconnect).
+    pub(crate) epoch: u64,
+}
+
+impl Socket {
+    pub(crate) fn new(out: mpsc::UnboundedSender<Message>, epoch: u64) -> Self {
+        Self {
+            out,
+            pending: Arc::new(Mutex::new(HashMap::new())),
+            epoch,
+        }
+    }
+
+    /// Sends a request and waits for its response.
+    pub(crate) async fn request(
+        &self,
+        type_name: &str,
+        body: Value,
+        frame_extra: Option<(Option<Value>, Option<String>)>,
+        timeout: Duration,
+    ) -> Result<Response, RequestError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut request = Request::new(id.as_str(), type_name, body);
+        if let Some((metadata, encoded)) = frame_extra {
+            request.metadata = metadata;
+            request.encoded_metadata = encoded.map(Value::String);
+        }
+        let (tx, rx) = oneshot::channel();
+        lock(&self.pending).insert(id.clone(), tx);
+        let text = Frame::Req(request).encode();
+        if self.out.send(Message::text(text)).is_err() {
+            lock(&self.pending).remove(&id);
+            return Err(RequestError::NotConnected);
+        }
+        let response = match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(response)) => response,
+            Ok(Err(_)) => return Err(RequestError::NoResponse("the socket closed")),
+            Err(_) => {
+                lock(&self.pending).remove(&id);
+                return Err(RequestError::NoResponse("timed out"));
+            }
+        };
+        if response.is_success() {
+            Ok(response)
+        } else {
+            Err(RequestError::Rejected {
+                code: response.code,
+                body: response
+                    .body
+                    .as_ref()
+                    .map_or_else(String::new, Value::to_string),
+            })
+        }
+    }
+
+    /// Hands a response to the request waiting for it.
+    pub(crate) fn resolve(&self, response: Response) {
+        let key = response.req_id.to_string();
+        if let Some(tx) = lock(&self.pending).remove(&key) {
+            let _ = tx.send(response);
+        } else {
+            tracing::debug!(req_id = %key, "response to no pending request");
+        }
+    }
+
+    /// Sends a WebSocket ping.
+    pub(crate) fn ping(&self) -> bool {
+        self.out.send(Message::Ping(Vec::new().into())).is_ok()
+    }
+
+    /// Asks the writer to close the socket.
+    pub(crate) fn close(&self) {
+        let _ = self.out.send(Message::Close(None));
+    }
+
+    /// Fails every pending request (the socket is gone).
+    pub(crate) fn fail_pending(&self) {
+        lock(&self.pending).clear();
+    }
+}

@@ -1,0 +1,34 @@
+//! The conversations the bot holds, and which consumer messages it has delivered.
+
+use std::collections::{HashMap, HashSet};
+
+use liveengage_proto::EventRecord;
+
+/// One conversation assigned to the bot.
+#[derive(Debug, Default)]
+pub(crate) struct Conversation {
+    pub(crate) skill_id: Option<String>,
+    pub(crate) consumer_id: Option<String>,
+    /// Consumer sequences already handed to the runtime: the dedup key is
+    /// (dialog, sequence), and the dialog is the conversation's MAIN dialog.
+    pub(crate) delivered: HashSet<i64>,
+    /// History has been loaded on this connection epoch.
+    pub(crate) synced_epoch: Option<u64>,
+    /// Live records that arrived while history was loading.
+    pub(crate) buffered: Vec<EventRecord>,
+}
+
+impl Conversation {
+    /// Whether live records can be delivered now (history loaded on `epoch`).
+    pub(crate) fn is_synced(&self, epoch: u64) -> bool {
+        self.synced_epoch == Some(epoch)
+    }
+
+    /// Marks a sequence delivered; `false` when it already was.
+    pub(crate) fn mark(&mut self, sequence: i64) -> bool {
+        self.delivered.insert(sequence)
+    }
+}
+
+/// All conversations, by id.
+pub(crate) type Conversations = HashMap<String, Conversation>;

@@ -1,0 +1,278 @@
+//! The messaging transport against `liveengage-sim`, driven by `connector-runtime`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use connector_core::{
+    Action, BotEngine, BotReply, EngineError, EngineSession, ErrorHandling, EventKind,
+    InboundEvent, Secret, Ttr,
+};
+use connector_runtime::{BotStatus, Connector, ConnectorConfig, ConnectorHandle};
+use liveengage_messaging::{
+    AgentLogin, BearerProvider, LoginError, MessagingChannel, MessagingConfig,
+};
+use liveengage_proto::enums::Role;
+use liveengage_sim::Entry;
+use liveengage_sim::client::ConsumerClient;
+use liveengage_sim::{Sim, SimHandle};
+
+const WAIT: Duration = Duration::from_secs(10);
+
+/// Logs in through the emulator's token issuer and counts logins.
+struct SimLogin {
+    sim: Arc<SimHandle>,
+    logins: AtomicUsize,
+    relogins: AtomicUsize,
+}
+
+#[async_trait]
+impl BearerProvider for SimLogin {
+    async fn login(&self, relogin: bool) -> Result<AgentLogin, LoginError> {
+        self.logins.fetch_add(1, Ordering::SeqCst);
+        if relogin {
+            self.relogins.fetch_add(1, Ordering::SeqCst);
+        }
+        let bearer = self.sim.issue_token("echo-bot").map_err(|e| LoginError {
+            message: e.to_string(),
+            transient: true,
+        })?;
+        Ok(AgentLogin {
+            bearer: Secret::new(bearer.expose()),
+            user_id: "1234567890".into(),
+        })
+    }
+}
+
+/// Echoes, and acts on a few commands.
+struct Commands;
+
+#[async_trait]
+impl BotEngine for Commands {
+    fn vendor(&self) -> &str {
+        "commands"
+    }
+
+    async fn handle(
+        &self,
+        event: &InboundEvent,
+        _: &mut EngineSession,
+    ) -> Result<BotReply, EngineError> {
+        let EventKind::ConsumerText { text, .. } = &event.kind else {
+            return Ok(BotReply::new());
+        };
+        Ok(match text.as_str() {
+            "human" => BotReply::new()
+                .with_text("transferring")
+                .with_action(Action::transfer("Human")),
+            "bye" => BotReply::new()
+                .with_text("goodbye")
+                .with_action(Action::Close { without_pcs: true }),
+            "hurry" => BotReply::new()
+                .with_text("on it")
+                .with_action(Action::ChangeTtr(Ttr::Urgent)),
+            other => BotReply::new().with_text(format!("echo: {other}")),
+        })
+    }
+}
+
+struct Bot {
+    sim: Arc<SimHandle>,
+    login: Arc<SimLogin>,
+    handle: ConnectorHandle,
+    task: tokio::task::JoinHandle<Result<(), connector_runtime::RuntimeError>>,
+}
+
+async fn start_bot() -> Bot {
+    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let login = Arc::new(SimLogin {
+        sim: Arc::clone(&sim),
+        logins: AtomicUsize::new(0),
+        relogins: AtomicUsize::new(0),
+    });
+    let config = MessagingConfig::new(
+        "bot-1",
+        sim.account_id(),
+        sim.ws_base_url().parse().unwrap(),
+    )
+    .with_skill("Bot", "1")
+    .with_skill("Human", "2")
+    .with_request_timeout(Duration::from_secs(3))
+    .with_keepalive(Duration::from_secs(5), Duration::from_secs(15))
+    .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
+    let channel = MessagingChannel::start(config, login.clone());
+    let connector = Connector::builder(
+        ConnectorConfig::new("bot-1"),
+        channel,
+        Arc::new(Commands),
+        Arc::new(ErrorHandling::new("Human")),
+    )
+    .build();
+    let handle = connector.handle();
+    let task = tokio::spawn(connector.run());
+    let mut status = handle.watch_status();
+    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
+        .await
+        .unwrap()
+        .unwrap();
+    Bot {
+        sim,
+        login,
+        handle,
+        task,
+    }
+}
+
+impl Bot {
+    async fn stop(self) {
+        self.handle.shutdown();
+        self.task.await.unwrap().unwrap();
+    }
+
+    fn bot_texts(&self, conversation: &str) -> Vec<String> {
+        self.sim
+            .transcript(conversation)
+            .map(|t| {
+                t.texts()
+                    .into_iter()
+                    .filter(|(role, _)| *role != Role::Consumer)
+                    .map(|(_, t)| t)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+async fn consumer(bot: &Bot) -> (ConsumerClient, String) {
+    let mut consumer = bot.sim.consumer().await.unwrap();
+    let conversation = consumer.open_conversation(None).await.unwrap();
+    (consumer, conversation)
+}
+
+async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    for _ in 0..400 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_converses_and_is_transferred_to_a_human_skill() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("hello").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: hello");
+    consumer.send_text("human").await.unwrap();
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "transferring"
+    );
+    eventually("transfer in the transcript", || {
+        bot.sim.transcript(&conversation).is_some_and(|t| {
+            t.has(|e| matches!(e, Entry::TransferredToSkill { to, .. } if to == "2"))
+        })
+    })
+    .await;
+    assert_eq!(
+        bot.bot_texts(&conversation),
+        ["echo: hello", "transferring"]
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ttr_change_and_close_without_survey_reach_liveengage() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("hurry").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "on it");
+    eventually("TTR in the transcript", || {
+        bot.sim
+            .transcript(&conversation)
+            .is_some_and(|t| t.has(|e| matches!(e, Entry::TtrChanged { .. })))
+    })
+    .await;
+    consumer.send_text("bye").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "goodbye");
+    eventually("close in the transcript", || {
+        bot.sim.transcript(&conversation).is_some_and(|t| {
+            t.has(|e| {
+                matches!(
+                    e,
+                    Entry::Closed {
+                        with_survey: false,
+                        ..
+                    }
+                )
+            })
+        })
+    })
+    .await;
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn messages_sent_while_the_socket_is_down_are_answered_exactly_once() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("before").await.unwrap();
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "echo: before"
+    );
+    assert!(bot.sim.faults().drop_sockets() >= 1);
+    consumer.send_text("during").await.unwrap();
+    consumer.send_text("after").await.unwrap();
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "echo: during"
+    );
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: after");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        bot.bot_texts(&conversation),
+        ["echo: before", "echo: during", "echo: after"]
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4401_close_logs_in_again_and_loses_nothing() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("one").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: one");
+    assert!(bot.sim.faults().close_sockets(4401) >= 1);
+    consumer.send_text("two").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: two");
+    assert!(
+        bot.login.relogins.load(Ordering::SeqCst) >= 1,
+        "no fresh login after 4401"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(bot.bot_texts(&conversation), ["echo: one", "echo: two"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_frame_is_skipped() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    assert!(bot.sim.faults().send_malformed_frame() >= 1);
+    consumer.send_text("still there?").await.unwrap();
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "echo: still there?"
+    );
+    assert_eq!(bot.bot_texts(&conversation), ["echo: still there?"]);
+    assert_eq!(
+        bot.login.logins.load(Ordering::SeqCst),
+        1,
+        "a malformed frame must not cost a reconnect"
+    );
+    bot.stop().await;
+}
