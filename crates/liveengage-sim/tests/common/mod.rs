@@ -17,6 +17,19 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// The agent's raw socket.
+pub struct Socket(pub WebSocketStream<MaybeTlsStream<TcpStream>>);
+
+impl Socket {
+    pub async fn send_text(&mut self, text: &str) {
+        self.0.send(Message::Text(text.into())).await.unwrap();
+    }
+
+    pub async fn next(&mut self) -> Option<Result<Message, tokio_tungstenite::tungstenite::Error>> {
+        self.0.next().await
+    }
+}
+
 /// How a socket ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Ended {
@@ -27,7 +40,7 @@ pub enum Ended {
 }
 
 pub struct Agent {
-    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    pub ws: Socket,
     pub login: String,
     pub legacy_id: String,
     next: u64,
@@ -53,7 +66,7 @@ impl Agent {
             .find(|u| u.login == login)
             .unwrap();
         Agent {
-            ws,
+            ws: Socket(ws),
             login: login.into(),
             legacy_id: format!("{}.{}", sim.account_id(), user.user_id),
             next: 1,
@@ -81,7 +94,7 @@ impl Agent {
 
     /// Sends raw text and returns the next response (notifications are buffered).
     pub async fn send_raw(&mut self, text: &str) -> Response {
-        self.ws.send(Message::Text(text.into())).await.unwrap();
+        self.ws.send_text(text).await;
         loop {
             match self.read().await {
                 Frame::Resp(resp) => return resp,
