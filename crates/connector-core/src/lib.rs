@@ -87,5 +87,6 @@ pub use ids::{AgentId, BotId, ConsumerId, ConversationId, DialogId, SkillId};
 pub use output::{Audience, Delay, Output, QuickRepliesMessage, StructuredMessage, TextMessage};
 pub use reply::{
     BotReply, MAX_ENCODED_METADATA_BYTES, MAX_STRUCTURED_CONTENT_BYTES, ReplyError, ValidatedReply,
+    is_base64,
 };
 pub use secret::Secret;

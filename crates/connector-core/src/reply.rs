@@ -149,8 +149,17 @@ fn check_output(output: &Output, channel: ChannelType) -> Result<(), ReplyError>
     Ok(())
 }
 
-/// Standard or URL-safe base64, padded or not.
-fn is_base64(s: &str) -> bool {
+/// Whether `s` looks like base64 as LiveEngage's encoded metadata needs it:
+/// the standard or URL-safe alphabet, padded or not, not empty.
+///
+/// # Examples
+///
+/// ```
+/// assert!(connector_core::is_base64("eyJhIjoxfQ=="));
+/// assert!(!connector_core::is_base64("{\"a\":1}"));
+/// ```
+#[must_use]
+pub fn is_base64(s: &str) -> bool {
     let body = s.trim_end_matches('=');
     s.len() - body.len() <= 2
         && !body.is_empty()

@@ -218,13 +218,7 @@ fn checked_encoded(at: &At<'_>, encoded: Option<&str>) -> Result<Option<String>,
             ),
         ));
     }
-    let body = encoded.trim_end_matches('=');
-    let base64 = encoded.len() - body.len() <= 2
-        && !body.is_empty()
-        && body
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'-' | b'_'));
-    if !base64 {
+    if !connector_core::is_base64(encoded) {
         return Err(invalid(
             at,
             "encoded_metadata",
