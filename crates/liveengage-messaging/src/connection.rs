@@ -370,19 +370,54 @@ async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: boo
         _ => Vec::new(),
     };
     records.sort_by_key(|r| r.sequence.unwrap_or(i64::MAX));
-    // A conversation that already has agent messages was handled by someone
-    // else before: LivePerson treats it as transferred [inferred from the
-    // "last consumer message on welcome" feature].
-    let transferred = is_new
-        && records
+    let me = inner.my_id();
+    let last_by = |mine: bool| {
+        records
             .iter()
-            .any(|r| !mapping::from_consumer(r) && r.event.as_text().is_some());
+            .filter(|r| {
+                !mapping::from_consumer(r)
+                    && r.event.is_sequenced()
+                    && !matches!(r.event, liveengage_proto::Event::AcceptStatus(_))
+            })
+            .filter(|r| (r.originator_id.as_deref() == Some(me.as_str())) == mine)
+            .filter_map(|r| r.sequence)
+            .max()
+    };
+    // How the bot came to hold a conversation it did not know:
+    // - it answered in it before (a restart): only the consumer messages after
+    //   its last reply are unanswered; no welcome again;
+    // - another agent answered in it: a transfer to the bot; the consumer's
+    //   last message goes with the welcome event and nothing older is replayed;
+    // - nobody answered yet: a new conversation; every consumer message counts.
+    // LivePerson does not document this; it is our reading of "welcome on
+    // transferred conversations" and of picking up after a restart.
+    let (welcome, transferred, answered_up_to) = if !is_new {
+        (false, false, None)
+    } else if let Some(mine) = last_by(true) {
+        (false, false, Some(mine))
+    } else if let Some(other) = last_by(false) {
+        (
+            true,
+            true,
+            Some(
+                other.max(
+                    records
+                        .iter()
+                        .filter_map(|r| r.sequence)
+                        .max()
+                        .unwrap_or(other),
+                ),
+            ),
+        )
+    } else {
+        (true, false, None)
+    };
     let mut receipts = Vec::new();
     inner.with_conversations(|map| {
         let Some(conversation) = map.get_mut(&id) else {
             return;
         };
-        if is_new {
+        if welcome {
             let last_consumer_message = transferred
                 .then(|| {
                     records
@@ -407,13 +442,18 @@ async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: boo
                 },
             ))));
         }
+        if let Some(up_to) = answered_up_to {
+            for seq in records
+                .iter()
+                .filter_map(|r| r.sequence)
+                .filter(|s| *s <= up_to)
+            {
+                conversation.mark(seq);
+            }
+        }
         let buffered = std::mem::take(&mut conversation.buffered);
         for record in records.iter().chain(buffered.iter()) {
-            if transferred {
-                if let Some(seq) = record.sequence {
-                    conversation.mark(seq);
-                }
-            } else if let Some(seq) = deliver(&inner, &id, conversation, record) {
+            if let Some(seq) = deliver(&inner, &id, conversation, record) {
                 receipts.push(seq);
             }
         }

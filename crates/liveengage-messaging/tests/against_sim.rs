@@ -25,6 +25,8 @@ struct SimLogin {
     sim: Arc<SimHandle>,
     logins: AtomicUsize,
     relogins: AtomicUsize,
+    /// The next logins to fail (slowly), as a failing Login Service would.
+    fail_next: AtomicUsize,
 }
 
 #[async_trait]
@@ -33,6 +35,14 @@ impl BearerProvider for SimLogin {
         self.logins.fetch_add(1, Ordering::SeqCst);
         if relogin {
             self.relogins.fetch_add(1, Ordering::SeqCst);
+        }
+        if self.fail_next.load(Ordering::SeqCst) > 0 {
+            self.fail_next.fetch_sub(1, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            return Err(LoginError {
+                message: "503 from the Login Service".into(),
+                transient: true,
+            });
         }
         let bearer = self.sim.issue_token("echo-bot").map_err(|e| LoginError {
             message: e.to_string(),
@@ -90,6 +100,7 @@ async fn start_bot() -> Bot {
         sim: Arc::clone(&sim),
         logins: AtomicUsize::new(0),
         relogins: AtomicUsize::new(0),
+        fail_next: AtomicUsize::new(0),
     });
     let config = MessagingConfig::new(
         "bot-1",
@@ -247,12 +258,13 @@ async fn a_4401_close_logs_in_again_and_loses_nothing() {
     consumer.send_text("one").await.unwrap();
     assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: one");
     assert!(bot.sim.faults().close_sockets(4401) >= 1);
+    let login = Arc::clone(&bot.login);
+    eventually("a fresh login after 4401", || {
+        login.relogins.load(Ordering::SeqCst) >= 1
+    })
+    .await;
     consumer.send_text("two").await.unwrap();
     assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: two");
-    assert!(
-        bot.login.relogins.load(Ordering::SeqCst) >= 1,
-        "no fresh login after 4401"
-    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(bot.bot_texts(&conversation), ["echo: one", "echo: two"]);
     bot.stop().await;
@@ -275,4 +287,84 @@ async fn a_malformed_frame_is_skipped() {
         "a malformed frame must not cost a reconnect"
     );
     bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_and_a_slow_failing_login_lose_nothing_and_duplicate_nothing() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("first").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: first");
+    bot.login.fail_next.store(3, Ordering::SeqCst);
+    assert!(bot.sim.faults().expire_tokens() >= 1);
+    consumer.send_text("while logged out").await.unwrap();
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "echo: while logged out"
+    );
+    assert_eq!(
+        bot.login.fail_next.load(Ordering::SeqCst),
+        0,
+        "the failing logins were not retried"
+    );
+    assert!(
+        bot.login.logins.load(Ordering::SeqCst) >= 5,
+        "1 + 3 failed + 1 good login"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        bot.bot_texts(&conversation),
+        ["echo: first", "echo: while logged out"]
+    );
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_bot_answers_what_arrived_while_it_was_away_once() {
+    let bot = start_bot().await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("hello").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: hello");
+    let sim = Arc::clone(&bot.sim);
+    bot.stop().await;
+    consumer.send_text("anyone?").await.unwrap();
+    // A new process: same bot user, no memory of the conversation.
+    let login = Arc::new(SimLogin {
+        sim: Arc::clone(&sim),
+        logins: AtomicUsize::new(0),
+        relogins: AtomicUsize::new(0),
+        fail_next: AtomicUsize::new(0),
+    });
+    let config = MessagingConfig::new(
+        "bot-1",
+        sim.account_id(),
+        sim.ws_base_url().parse().unwrap(),
+    )
+    .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
+    let channel = MessagingChannel::start(config, login);
+    let connector = Connector::builder(
+        ConnectorConfig::new("bot-1"),
+        channel,
+        Arc::new(Commands),
+        Arc::new(ErrorHandling::new("Human")),
+    )
+    .build();
+    let handle = connector.handle();
+    let task = tokio::spawn(connector.run());
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "echo: anyone?"
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let texts: Vec<String> = sim
+        .transcript(&conversation)
+        .unwrap()
+        .texts()
+        .into_iter()
+        .filter(|(role, _)| *role != Role::Consumer)
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(texts, ["echo: hello", "echo: anyone?"]);
+    handle.shutdown();
+    task.await.unwrap().unwrap();
 }
