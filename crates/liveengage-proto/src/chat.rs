@@ -143,7 +143,7 @@ pub struct IncomingRequests {
     /// Waiting chats, a string on the wire.
     pub ringing_count: Loose,
     /// The link to take the next chat, when `ringingCount > 0`.
-    /// [gap] its `@rel` is not documented.
+    /// \[gap\] its `@rel` is not documented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<OneOrMany<Link>>,
 }

@@ -45,7 +45,7 @@ impl ContentEvent {
 
 /// `{"type":"RichContentEvent","content":{…}}`: structured content.
 ///
-/// [conflict] The JSON schema says `message`, the SDK README and a real
+/// \[conflict\] The JSON schema says `message`, the SDK README and a real
 /// payload say `content`; the spec recommends `content`, which is what this
 /// type reads and writes (a `message` key is kept in `extra`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -22,7 +22,7 @@ fn not_participant() -> Failure {
     (400, "Agent does not exist in conversation".into())
 }
 
-/// Default seconds of the named TTR types. [inferred] LivePerson's values
+/// Default seconds of the named TTR types. \[inferred\] LivePerson's values
 /// are account settings; these are the console's defaults.
 fn ttr_seconds(ttr_type: &TtrType, value: Option<i64>) -> i64 {
     match (ttr_type, value) {

@@ -20,7 +20,7 @@ fn reply(req: &Request, code: u16, type_name: &str, body: Value) -> Response {
     Response::new(req.id.clone(), code, type_name, body)
 }
 
-/// An error answer. [gap] No authoritative UMS error frame is documented;
+/// An error answer. \[gap\] No authoritative UMS error frame is documented;
 /// the body is a plain message string, as in the one known example (a 400
 /// "Agent does not exist in conversation").
 pub(crate) fn error_reply(req: &Request, (code, message): Failure) -> Response {

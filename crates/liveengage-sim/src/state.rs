@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use liveengage_proto::enums::Availability;
 use liveengage_proto::requests::SubscribeExConversations;
-use liveengage_proto::{Frame, Notification, Response};
+use liveengage_proto::{Frame, Notification, Response, Secret};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
@@ -51,7 +51,7 @@ pub(crate) struct Session {
 /// Who is on a socket.
 #[derive(Debug, Clone)]
 pub(crate) enum Who {
-    Agent { login: String, bearer: String },
+    Agent { login: String, bearer: Secret },
     Consumer { consumer_id: String },
 }
 

@@ -235,6 +235,7 @@ pub(crate) async fn refresh(
             let ttl = core.config.token_ttl;
             if let Some(session) = core.sessions.get_mut(&bearer) {
                 session.expires_at = Instant::now() + ttl;
+                tracing::info!(account, login = session.login, "session refreshed");
             }
             json(StatusCode::OK, json!({}))
         }
@@ -253,7 +254,9 @@ pub(crate) async fn logout(
     }
     match session_of(&inner, &headers, &body) {
         Ok(bearer) => {
-            inner.lock().sessions.remove(&bearer);
+            if let Some(session) = inner.lock().sessions.remove(&bearer) {
+                tracing::info!(account, login = session.login, "logout");
+            }
             json(StatusCode::OK, json!({}))
         }
         Err(e) => failure(e),
@@ -262,7 +265,7 @@ pub(crate) async fn logout(
 
 /// Issues a consumer JWT.
 ///
-/// [inferred] The token is shaped like a JWT (`sub` = consumer id,
+/// \[inferred\] The token is shaped like a JWT (`sub` = consumer id,
 /// `aud` = `acc:{account}`, `iss` = `https://idp.liveperson.net`) but is
 /// unsigned (`alg: none`): the emulator recognises the tokens it issued.
 pub(crate) fn issue_consumer_jwt(inner: &Inner, account: &str) -> (String, String) {

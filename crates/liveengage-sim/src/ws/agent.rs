@@ -32,7 +32,7 @@ pub(crate) async fn upgrade(
             tx,
             Who::Agent {
                 login: login.clone(),
-                bearer,
+                bearer: liveengage_proto::Secret::new(bearer),
             },
         );
         tracing::info!(conn, login, "agent socket open");

@@ -71,7 +71,9 @@ pub(crate) async fn run(
         let deadline = {
             let core = inner.lock();
             match core.conns.get(&conn).map(|c| c.who.clone()) {
-                Some(Who::Agent { bearer, .. }) => core.sessions.get(&bearer).map(|s| s.expires_at),
+                Some(Who::Agent { bearer, .. }) => {
+                    core.sessions.get(bearer.expose()).map(|s| s.expires_at)
+                }
                 _ => None,
             }
         };
@@ -105,7 +107,7 @@ pub(crate) async fn run(
                 let still = {
                     let core = inner.lock();
                     match core.conns.get(&conn).map(|c| c.who.clone()) {
-                        Some(Who::Agent { bearer, .. }) => core.session(&bearer).is_some(),
+                        Some(Who::Agent { bearer, .. }) => core.session(bearer.expose()).is_some(),
                         _ => true,
                     }
                 };
