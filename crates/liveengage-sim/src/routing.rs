@@ -7,7 +7,7 @@ use liveengage_proto::notifications::{Change, Changes, RingDetails, RoutingTask,
 use serde_json::{Map, Value, json};
 
 use crate::conversation::{AgentPart, Conversation, Ring};
-use crate::state::{Core, Who, now_ms};
+use crate::state::{Core, RingTimer, Who, now_ms};
 use crate::transcript::Entry;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
@@ -151,6 +151,15 @@ impl Core {
             for login in &new {
                 self.send_routing(login, vec![change.clone()]);
             }
+            if conv.ring.is_none()
+                && let Some(timers) = &self.ring_timers
+            {
+                let _ = timers.send(RingTimer {
+                    conversation: conv_id.clone(),
+                    ring_id: ring.id.clone(),
+                    at: tokio::time::Instant::now() + self.config.ring_expiration,
+                });
+            }
             if let Some(c) = self.conversations.get_mut(&conv_id) {
                 let mut ring = ring;
                 ring.offered.extend(new.iter().cloned());
@@ -174,6 +183,26 @@ impl Core {
         for login in ring.offered.iter().filter(|l| Some(l.as_str()) != keep) {
             self.send_routing(login, vec![change.clone()]);
         }
+    }
+
+    /// Expires a ring nobody answered, then offers the conversation again.
+    pub(crate) fn expire_ring(&mut self, conv_id: &str, ring_id: &str) {
+        let Some(conv) = self.conversations.get_mut(conv_id) else {
+            return;
+        };
+        if conv.ring.as_ref().is_none_or(|r| r.id != ring_id) {
+            return;
+        }
+        let Some(ring) = conv.ring.take() else { return };
+        conv.transcript.push(Entry::RingExpired {
+            ring_id: ring.id.clone(),
+        });
+        let conv = conv.clone();
+        let change = self.ring_change(&conv, &ring, RingState::Expired);
+        for login in &ring.offered {
+            self.send_routing(login, vec![change.clone()]);
+        }
+        self.route();
     }
 
     /// `UpdateRingState`.

@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::client::ConsumerClient;
 use crate::config::{SimConfig, SkillConfig, UserConfig};
 use crate::faults::Faults;
-use crate::state::{Core, Inner};
+use crate::state::{Core, Inner, RingTimer};
 use crate::transcript::Transcript;
 use crate::{SimError, http, tls};
 
@@ -80,6 +80,12 @@ impl SimBuilder {
         self
     }
 
+    /// How long a ring waits for an answer before it expires (default 72 s).
+    pub fn ring_expiration(mut self, expiration: Duration) -> Self {
+        self.config.ring_expiration = expiration;
+        self
+    }
+
     /// Whether closing the MAIN dialog opens a post-conversation survey (default off).
     pub fn post_conversation_survey(mut self, on: bool) -> Self {
         self.config.post_conversation_survey = on;
@@ -119,6 +125,7 @@ impl SimBuilder {
             ip => format!("{ip}:{}", addr.port()),
         };
         let inner = Inner::new(Core::new(self.config, host.clone(), self.tls));
+        spawn_ring_timers(&inner);
         let app = http::router(inner.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let shutdown = async move {
@@ -404,6 +411,27 @@ impl Drop for SimHandle {
         }
         self.task.abort();
     }
+}
+
+/// Runs ring expiries. The task holds only a weak reference, so it ends
+/// with the emulator.
+fn spawn_ring_timers(inner: &Arc<Inner>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<RingTimer>();
+    inner.lock().ring_timers = Some(tx);
+    let weak = Arc::downgrade(inner);
+    tokio::spawn(async move {
+        while let Some(timer) = rx.recv().await {
+            let weak = weak.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep_until(timer.at).await;
+                if let Some(inner) = weak.upgrade() {
+                    let mut core = inner.lock();
+                    core.expire_ring(&timer.conversation, &timer.ring_id);
+                    core.flush_outbox();
+                }
+            });
+        }
+    });
 }
 
 pub(crate) fn find_transcript(inner: &Inner, id: &str) -> Option<Transcript> {

@@ -39,6 +39,14 @@ pub(crate) enum Out {
     Drop,
 }
 
+/// A ring to expire at `at` unless answered.
+#[derive(Debug, Clone)]
+pub(crate) struct RingTimer {
+    pub conversation: String,
+    pub ring_id: String,
+    pub at: Instant,
+}
+
 /// A login session.
 #[derive(Clone)]
 pub(crate) struct Session {
@@ -90,6 +98,8 @@ pub(crate) struct Core {
     pub consumers: HashMap<String, String>,
     pub chat: ChatCore,
     pub faults: FaultSettings,
+    /// Schedules ring expiries (set once the server runs).
+    pub ring_timers: Option<UnboundedSender<RingTimer>>,
     /// Notifications produced while handling a request, sent after its response.
     outbox: Vec<(u64, Out)>,
 }
@@ -109,6 +119,7 @@ impl Core {
             consumers: HashMap::new(),
             chat: ChatCore::default(),
             faults: FaultSettings::default(),
+            ring_timers: None,
             outbox: Vec::new(),
         }
     }

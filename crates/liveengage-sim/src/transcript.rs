@@ -45,6 +45,11 @@ pub enum Entry {
         /// The agents' logins.
         agents: Vec<String>,
     },
+    /// Nobody answered the ring in time (`ring_expiration`); it is offered again.
+    RingExpired {
+        /// The ring.
+        ring_id: String,
+    },
     /// An agent accepted the ring (or took the chat).
     Accepted {
         /// The agent's login.

@@ -241,13 +241,13 @@ async fn api_key_login_as_json_fields_and_as_signed_oauth_header() {
 #[tokio::test]
 async fn bearer_tokens_expire_after_the_configured_time() {
     let sim = Sim::builder()
-        .token_ttl(Duration::from_millis(300))
+        .token_ttl(Duration::from_millis(1500))
         .start()
         .await
         .unwrap();
     let reply = login(&sim, json!({"username":"echo-bot","password":"secret"})).await;
     let answer: LoginResponse = serde_json::from_str(&reply.body).unwrap();
-    assert_eq!(answer.session_ttl.as_deref(), Some("300"));
+    assert_eq!(answer.session_ttl.as_deref(), Some("1500"));
     let mut bot = Agent::connect_with(&sim, "echo-bot", answer.bearer.expose()).await;
     // The open socket is closed with 4401 when the token expires...
     assert_eq!(bot.ended().await, Ended::Closed(4401));

@@ -519,3 +519,57 @@ async fn wait_consumer(
         }
     }
 }
+
+#[tokio::test]
+async fn an_unanswered_ring_expires_and_is_offered_again() {
+    let sim = Sim::builder()
+        .ring_expiration(std::time::Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let mut bot = Agent::connect(&sim, "echo-bot").await;
+    bot.start().await;
+    let mut consumer = sim.consumer().await.unwrap();
+    let conv = consumer.open_conversation(None).await.unwrap();
+    let (first, _) = bot.next_ring().await;
+    let expired = bot
+        .wait_for("RoutingTaskNotification", |b| {
+            b["changes"][0]["result"]["ringsDetails"][0]["ringState"] == "EXPIRED"
+        })
+        .await;
+    assert_eq!(
+        expired["changes"][0]["result"]["ringsDetails"][0]["ringId"],
+        first.as_str()
+    );
+    assert_eq!(expired["changes"][0]["result"]["taskCompleted"], true);
+    // The expired ring can no longer be accepted.
+    let late = bot
+        .request(
+            ".ams.routing.UpdateRingState",
+            json!({"ringId": first, "ringState": "ACCEPTED"}),
+        )
+        .await;
+    assert_eq!(late.code, 400);
+    // A new ring follows; on a slow machine it may expire too before the
+    // answer arrives, so take the first one the emulator still holds.
+    let mut accepted = None;
+    for _ in 0..20 {
+        let (ring, again) = bot.next_ring().await;
+        assert_eq!(again, conv);
+        assert_ne!(ring, first, "a new ring");
+        let resp = bot
+            .request(
+                ".ams.routing.UpdateRingState",
+                json!({"ringId": ring, "ringState": "ACCEPTED"}),
+            )
+            .await;
+        if resp.code == 202 {
+            accepted = Some(ring);
+            break;
+        }
+    }
+    assert!(accepted.is_some(), "no ring could be accepted");
+    let transcript = sim.transcript(&conv).unwrap();
+    assert!(transcript.has(|e| matches!(e, Entry::RingExpired { ring_id } if *ring_id == first)));
+    assert!(transcript.has(|e| matches!(e, Entry::Accepted { .. })));
+}
