@@ -21,9 +21,13 @@ use liveengage_proto::{
 use serde_json::{Map, Value};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// Any byte stream a WebSocket can run on (TCP, or TLS over TCP).
+trait ByteStream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> ByteStream for T {}
 
 use crate::SimError;
 
@@ -35,7 +39,7 @@ pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// It answers requests one at a time and keeps the notifications that
 /// arrive meanwhile, so nothing is lost between calls.
 pub struct ConsumerClient {
-    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    ws: WebSocketStream<Box<dyn ByteStream>>,
     consumer_id: String,
     next_id: u64,
     buffered: VecDeque<Notification>,
@@ -59,27 +63,61 @@ fn jwt_subject(jwt: &str) -> Option<String> {
 }
 
 impl ConsumerClient {
-    /// Opens `ws://…/messaging/consumer?v=3` with `Authorization: jwt <jwt>`
-    /// (get one from `POST /api/account/{a}/signup`).
+    /// Opens `ws(s)://…/messaging/consumer?v=3` with `Authorization: jwt <jwt>`
+    /// (get one from `POST /api/account/{a}/signup`). For `wss://`, pass the
+    /// emulator's CA certificate (PEM).
     ///
     /// # Errors
     /// [`SimError::Client`] when the socket cannot be opened.
-    pub async fn connect_with_jwt(url: &str, jwt: &str) -> Result<Self, SimError> {
+    pub async fn connect_with_jwt(
+        url: &str,
+        jwt: &str,
+        ca_pem: Option<&str>,
+    ) -> Result<Self, SimError> {
         let consumer_id = jwt_subject(jwt).unwrap_or_default();
-        Self::connect(url, jwt, consumer_id).await
+        Self::connect(url, jwt, consumer_id, ca_pem).await
     }
 
     pub(crate) async fn connect(
         url: &str,
         jwt: &str,
         consumer_id: String,
+        ca_pem: Option<&str>,
     ) -> Result<Self, SimError> {
         let mut request = url.into_client_request()?;
         let value = format!("jwt {jwt}")
             .parse()
             .map_err(|_| SimError::Client("the JWT is not a valid header value".into()))?;
         request.headers_mut().insert("authorization", value);
-        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        let uri = request.uri().clone();
+        let secure = uri.scheme_str() == Some("wss");
+        let authority = uri
+            .authority()
+            .ok_or_else(|| SimError::Client(format!("no host in {url}")))?;
+        let port = authority
+            .port_u16()
+            .unwrap_or(if secure { 443 } else { 80 });
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_owned();
+        let client = |e: std::io::Error| SimError::Client(e.to_string());
+        let tcp = TcpStream::connect((host.as_str(), port))
+            .await
+            .map_err(client)?;
+        let stream: Box<dyn ByteStream> = if secure {
+            let ca = ca_pem.ok_or_else(|| {
+                SimError::Client("wss:// needs the emulator's CA certificate".into())
+            })?;
+            let connector = tokio_rustls::TlsConnector::from(crate::tls::client_config(ca)?);
+            let name = rustls::pki_types::ServerName::try_from(host)
+                .map_err(|e| SimError::Client(e.to_string()))?;
+            Box::new(connector.connect(name, tcp).await.map_err(client)?)
+        } else {
+            Box::new(tcp)
+        };
+        let (ws, _) = tokio_tungstenite::client_async(request, stream).await?;
         Ok(Self {
             ws,
             consumer_id,

@@ -187,13 +187,20 @@ impl Core {
         dialog_id: &str,
         from_seq: i64,
         max: Option<i64>,
-        agent_side: bool,
+        consumer: Option<&str>,
     ) -> Result<Vec<Value>, Failure> {
+        let agent_side = consumer.is_none();
         let conv = self
             .conversations
             .values()
             .find(|c| c.dialog(dialog_id).is_some())
             .ok_or_else(|| (400, format!("Dialog {dialog_id} does not exist")))?;
+        if consumer.is_some_and(|id| id != conv.consumer_id) {
+            return Err((
+                403,
+                format!("Dialog {dialog_id} belongs to another consumer"),
+            ));
+        }
         let Some(dialog) = conv.dialog(dialog_id) else {
             return Ok(Vec::new());
         };
@@ -405,7 +412,7 @@ impl Core {
                     .from_seq
                     .or(body.newer_than_sequence.map(|n| n + 1))
                     .unwrap_or(0);
-                self.history(body.dialog_id.as_str(), from, body.max_quantity, true)
+                self.history(body.dialog_id.as_str(), from, body.max_quantity, None)
                     .map(|records| {
                         reply(
                             req,
@@ -533,7 +540,7 @@ impl Core {
             }
             UmsRequest::SubscribeMessagingEvents(body) => {
                 let dialog = body.dialog_id.as_str().to_owned();
-                self.history(&dialog, body.from_seq.unwrap_or(0), None, false)
+                self.history(&dialog, body.from_seq.unwrap_or(0), None, Some(consumer_id))
                     .map(|records| {
                         if let Some(c) = self.conns.get_mut(&conn) {
                             c.dialog_subs.insert(dialog.clone());

@@ -326,13 +326,14 @@ impl SimHandle {
 
     /// Signs up a new consumer and opens its Messaging Window socket.
     ///
+    /// Works with plain and TLS emulators (the generated CA is trusted).
+    ///
     /// # Errors
-    /// [`SimError::Client`] when the socket cannot be opened (TLS emulators
-    /// are not supported by this helper).
+    /// [`SimError::Client`] when the socket cannot be opened.
     pub async fn consumer(&self) -> Result<ConsumerClient, SimError> {
         let account = self.account_id();
         let (jwt, consumer_id) = crate::http::login::issue_consumer_jwt(&self.inner, &account);
-        ConsumerClient::connect(&self.consumer_ws_url(), &jwt, consumer_id).await
+        ConsumerClient::connect(&self.consumer_ws_url(), &jwt, consumer_id, self.ca_pem()).await
     }
 
     /// Starts a chat as a visitor on a skill (id or name; the default skill

@@ -69,6 +69,22 @@ pub(crate) fn generate() -> Result<Certificates, SimError> {
     })
 }
 
+/// A client configuration that trusts the PEM certificates in `ca_pem`.
+pub(crate) fn client_config(ca_pem: &str) -> Result<Arc<rustls::ClientConfig>, SimError> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
+        roots.add(cert.map_err(tls_err)?).map_err(tls_err)?;
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(tls_err)?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(Arc::new(config))
+}
+
 /// Accepts TCP connections and hands over those whose handshake succeeded.
 pub(crate) struct TlsListener {
     rx: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,

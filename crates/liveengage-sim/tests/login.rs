@@ -307,6 +307,7 @@ async fn consumer_signup_gives_a_jwt_that_opens_the_consumer_socket_via_init_con
     );
 
     let bad =
-        liveengage_sim::ConsumerClient::connect_with_jwt(&sim.consumer_ws_url(), "not.a.jwt").await;
+        liveengage_sim::ConsumerClient::connect_with_jwt(&sim.consumer_ws_url(), "not.a.jwt", None)
+            .await;
     assert!(bad.is_err(), "an unknown JWT is refused");
 }

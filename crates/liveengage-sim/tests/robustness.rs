@@ -138,3 +138,39 @@ async fn malformed_rest_bodies_get_error_objects() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_consumer_cannot_read_or_write_another_consumers_conversation() {
+    use liveengage_proto::UmsRequest;
+    use liveengage_proto::requests::{PublishEvent, SubscribeMessagingEvents};
+
+    let sim = Sim::builder().start().await.unwrap();
+    let mut alice = sim.consumer().await.unwrap();
+    let conv = alice.open_conversation(None).await.unwrap();
+    alice.send_text("private").await.unwrap();
+    let mut mallory = sim.consumer().await.unwrap();
+    let read = mallory
+        .request(UmsRequest::SubscribeMessagingEvents(
+            SubscribeMessagingEvents {
+                dialog_id: conv.as_str().into(),
+                conversation_id: None,
+                from_seq: Some(0),
+                extra: Default::default(),
+            },
+        ))
+        .await
+        .unwrap();
+    assert_eq!(read.code, 403);
+    let write = mallory
+        .request(UmsRequest::PublishEvent(PublishEvent {
+            dialog_id: conv.as_str().into(),
+            conversation_id: None,
+            event: liveengage_proto::Event::text("injected"),
+            message_audience: None,
+            extra: Default::default(),
+        }))
+        .await
+        .unwrap();
+    assert_eq!(write.code, 400);
+    assert_eq!(sim.transcript(&conv).unwrap().texts().len(), 1);
+}

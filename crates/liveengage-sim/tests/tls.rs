@@ -111,3 +111,21 @@ async fn https_and_wss_work_with_the_written_ca() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_consumer_helper_works_over_wss() {
+    let dir = std::env::temp_dir().join(format!("le-sim-tls-consumer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let sim = Sim::builder()
+        .tls(true)
+        .ca_path(dir.join("ca.pem"))
+        .start()
+        .await
+        .unwrap();
+    assert!(sim.consumer_ws_url().starts_with("wss://"));
+    let mut consumer = sim.consumer().await.unwrap();
+    let conv = consumer.open_conversation(None).await.unwrap();
+    assert_eq!(consumer.send_text("over tls").await.unwrap(), 0);
+    assert_eq!(sim.transcript(&conv).unwrap().texts()[0].1, "over tls");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
