@@ -181,7 +181,28 @@ async fn take_exchange_transfer_and_end_a_chat() {
             .status,
         400
     );
+    let slots = bot
+        .get(&format!("{}/chat/availableSlots?skill=2", bot.session))
+        .await
+        .json();
+    assert_eq!(slots["availableSlots"], 0);
     let human = ChatAgent::login(&sim, "agent").await;
+    let slots = bot
+        .get(&format!("{}/chat/availableSlots?skill=Human", bot.session))
+        .await
+        .json();
+    assert_eq!(slots["availableSlots"], -1);
+    let agents = bot
+        .get(&format!(
+            "{}/availableAgents?skill=2&chatState=Online",
+            bot.session
+        ))
+        .await
+        .json();
+    assert_eq!(
+        agents["availableAgents"]["agents"]["agent"]["userName"], "agent",
+        "one agent comes as an object"
+    );
     let options = bot.get(&format!("{chat_url}/transfer")).await.json();
     assert_eq!(options["transfer"]["skill"][0]["name"], "Human");
     assert_eq!(

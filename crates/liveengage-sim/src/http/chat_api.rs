@@ -161,6 +161,8 @@ pub(crate) async fn nested(
         (Method::GET, ["incomingRequests"]) => ctx.incoming(),
         (Method::POST, ["incomingRequests"]) => ctx.take(),
         (Method::GET, ["chatSessions"]) => ctx.chat_sessions(),
+        (Method::GET, ["availableAgents"]) => ctx.available_agents(query.get("skill").map(String::as_str)),
+        (Method::GET, ["chat", "availableSlots"]) => ctx.available_slots(query.get("skill").map(String::as_str)),
         (Method::GET, ["chat", chat]) => ctx.with_chat(chat, |c| json(StatusCode::OK, json!({"chat": chat_json(c, &base, from)}))),
         (Method::GET, ["chat", chat, "events"]) => {
             ctx.with_chat(chat, |c| json(StatusCode::OK, json!({"events": events_json(c, &base, from)})))
@@ -312,6 +314,59 @@ impl Ctx<'_> {
         )
     }
 
+    /// Online chat agents, optionally of one skill (id or name).
+    fn online_agents(&self, skill: Option<&str>) -> Vec<(String, crate::config::UserConfig)> {
+        let core = self.inner.lock();
+        let skill_id = skill.map(|wanted| {
+            core.config
+                .skills
+                .iter()
+                .find(|s| s.id == wanted || s.name == wanted)
+                .map_or_else(|| wanted.to_owned(), |s| s.id.clone())
+        });
+        let mut agents: Vec<(String, crate::config::UserConfig)> = core
+            .chat
+            .sessions
+            .values()
+            .filter(|s| s.availability == liveengage_proto::chat::ChatAvailability::Online)
+            .filter_map(|s| core.user(&s.login).cloned().map(|u| (s.login.clone(), u)))
+            .filter(|(_, u)| skill_id.as_ref().is_none_or(|id| u.skills.contains(id)))
+            .collect();
+        agents.sort_by(|a, b| a.0.cmp(&b.0));
+        agents.dedup_by(|a, b| a.0 == b.0);
+        agents
+    }
+
+    fn available_agents(&self, skill: Option<&str>) -> Response {
+        let agents: Vec<Value> = self
+            .online_agents(skill)
+            .into_iter()
+            .map(|(login, user)| {
+                json!({
+                    "@id": user.user_id, "@chatState": "4", "@maxChats": "-1", "@voiceState": "1",
+                    "userName": login, "nickname": user.nickname.clone().unwrap_or_else(|| login.clone()),
+                    "skills": {"skill": user.skills},
+                    "agentGroupName": "Main Group", "agentGroupId": "-1", "chats": 0
+                })
+            })
+            .collect();
+        let agents = serde_json::to_value(OneOrMany::compact(agents)).unwrap_or(Value::Null);
+        json(
+            StatusCode::OK,
+            json!({"availableAgents": {"agents": {"agent": agents}, "link": Link::new("next", format!("{}/availableAgents?timeStamp={}", self.base, crate::state::now_ms()))}}),
+        )
+    }
+
+    /// `-1` (unlimited) when an agent is online, else 0.
+    fn available_slots(&self, skill: Option<&str>) -> Response {
+        let slots = if self.online_agents(skill).is_empty() {
+            0
+        } else {
+            -1
+        };
+        json(StatusCode::OK, json!({"availableSlots": slots}))
+    }
+
     fn post_event(&self, chat: &str, body: &[u8]) -> Response {
         let post: PostEvent = match parse_body(body) {
             Ok(p) => p,
@@ -333,7 +388,7 @@ impl Ctx<'_> {
         let id = match (&event.event_type, &event.state) {
             (ChatEventType::State, Some(ChatSessionState::Ended)) => {
                 chat_state.end(CloseReason::Agent);
-                chat_state.events.len() - 1
+                chat_state.events.len().saturating_sub(1)
             }
             (ChatEventType::Line, _) if event.text.is_some() || event.json.is_some() => {
                 chat_state.line("agent", event)
