@@ -8,7 +8,9 @@ use liveengage_proto::chat::{
 };
 use liveengage_proto::enums::{CloseReason, Role};
 
-use crate::state::{Core, new_id, now_ms};
+use tokio::time::Instant;
+
+use crate::state::{Core, TimerKind, new_id, now_ms};
 use crate::transcript::{Actor, Entry, Transcript};
 
 /// An agent session (`/agentSession/{s}`).
@@ -32,6 +34,8 @@ pub(crate) struct ChatState {
     pub start_ms: i64,
     pub agent_typing: String,
     pub timeout_secs: u64,
+    /// The agent's last request on this chat (polls included).
+    pub agent_seen: Instant,
     pub transcript: Vec<Entry>,
 }
 
@@ -208,11 +212,19 @@ impl Core {
             .ok_or((404, "There is no chat request to accept".to_owned()))?;
         chat.agent = Some(session.login.clone());
         chat.target_agent = None;
+        chat.agent_seen = Instant::now();
         chat.transcript.push(Entry::Accepted {
             agent: session.login.clone(),
         });
         chat.state_event(ChatSessionState::Chatting);
         chat.system_line("You are now chatting with an agent.", 3);
+        let timeout = self.config.chat_timeout;
+        self.schedule(
+            TimerKind::ChatIdle {
+                chat: chat_id.clone(),
+            },
+            Instant::now() + timeout,
+        );
         Ok(chat_id)
     }
 
@@ -317,7 +329,7 @@ impl Core {
         Ok(())
     }
 
-    /// The chat, if `login` is its agent.
+    /// The chat, if `login` is its agent; counts as agent activity.
     pub(crate) fn chat_owned_mut(
         &mut self,
         login: &str,
@@ -331,7 +343,38 @@ impl Core {
         if chat.agent.as_deref() != Some(login) {
             return Err((403, format!("Chat {chat_id} is not handled by this agent")));
         }
+        chat.agent_seen = Instant::now();
         Ok(chat)
+    }
+
+    /// Ends a chat whose agent stopped polling for `chat_timeout`, else checks again later.
+    ///
+    /// \[inferred\] The docs only say the chat "times out unless it is
+    /// updated"; le-sim ends it with system message 6 (unexpected disconnect).
+    pub(crate) fn chat_idle_check(&mut self, chat_id: &str) {
+        let timeout = self.config.chat_timeout;
+        let Some(chat) = self.chat.chats.get_mut(chat_id) else {
+            return;
+        };
+        if chat.state != ChatSessionState::Chatting {
+            return;
+        }
+        let due = chat.agent_seen + timeout;
+        if due <= Instant::now() {
+            chat.system_line("The chat timed out.", 6);
+            chat.state_event(ChatSessionState::Ended);
+            chat.transcript.push(Entry::Closed {
+                by: CloseReason::Timeout,
+                with_survey: false,
+            });
+        } else {
+            self.schedule(
+                TimerKind::ChatIdle {
+                    chat: chat_id.to_owned(),
+                },
+                due,
+            );
+        }
     }
 
     /// Starts a chat as a visitor; returns its id.
@@ -364,6 +407,7 @@ impl Core {
             start_ms: now_ms(),
             agent_typing: "not-typing".into(),
             timeout_secs: self.config.chat_timeout.as_secs(),
+            agent_seen: Instant::now(),
             transcript: vec![Entry::Opened {
                 by: visitor_name.to_owned(),
                 skill,

@@ -7,7 +7,7 @@ use liveengage_proto::notifications::{Change, Changes, RingDetails, RoutingTask,
 use serde_json::{Map, Value, json};
 
 use crate::conversation::{AgentPart, Conversation, Ring};
-use crate::state::{Core, RingTimer, Who, now_ms};
+use crate::state::{Core, TimerKind, Who, now_ms};
 use crate::transcript::Entry;
 
 fn to_json<T: serde::Serialize>(value: &T) -> Value {
@@ -151,14 +151,15 @@ impl Core {
             for login in &new {
                 self.send_routing(login, vec![change.clone()]);
             }
-            if conv.ring.is_none()
-                && let Some(timers) = &self.ring_timers
-            {
-                let _ = timers.send(RingTimer {
+            if conv.ring.is_none() {
+                let kind = TimerKind::Ring {
                     conversation: conv_id.clone(),
                     ring_id: ring.id.clone(),
-                    at: tokio::time::Instant::now() + self.config.ring_expiration,
-                });
+                };
+                self.schedule(
+                    kind,
+                    tokio::time::Instant::now() + self.config.ring_expiration,
+                );
             }
             if let Some(c) = self.conversations.get_mut(&conv_id) {
                 let mut ring = ring;

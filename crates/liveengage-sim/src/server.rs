@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::client::ConsumerClient;
 use crate::config::{SimConfig, SkillConfig, UserConfig};
 use crate::faults::Faults;
-use crate::state::{Core, Inner, RingTimer};
+use crate::state::{Core, Inner, Timer};
 use crate::transcript::Transcript;
 use crate::{SimError, http, tls};
 
@@ -86,6 +86,12 @@ impl SimBuilder {
         self
     }
 
+    /// How long a chat agent may stop polling before the chat times out (default 40 s).
+    pub fn chat_timeout(mut self, timeout: Duration) -> Self {
+        self.config.chat_timeout = timeout;
+        self
+    }
+
     /// Whether closing the MAIN dialog opens a post-conversation survey (default off).
     pub fn post_conversation_survey(mut self, on: bool) -> Self {
         self.config.post_conversation_survey = on;
@@ -125,7 +131,7 @@ impl SimBuilder {
             ip => format!("{ip}:{}", addr.port()),
         };
         let inner = Inner::new(Core::new(self.config, host.clone(), self.tls));
-        spawn_ring_timers(&inner);
+        spawn_timers(&inner);
         let app = http::router(inner.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let shutdown = async move {
@@ -414,11 +420,11 @@ impl Drop for SimHandle {
     }
 }
 
-/// Runs ring expiries. The task holds only a weak reference, so it ends
-/// with the emulator.
-fn spawn_ring_timers(inner: &Arc<Inner>) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<RingTimer>();
-    inner.lock().ring_timers = Some(tx);
+/// Runs ring expiries and chat timeouts. The task holds only a weak
+/// reference, so it ends with the emulator.
+fn spawn_timers(inner: &Arc<Inner>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Timer>();
+    inner.lock().timers = Some(tx);
     let weak = Arc::downgrade(inner);
     tokio::spawn(async move {
         while let Some(timer) = rx.recv().await {
@@ -427,7 +433,7 @@ fn spawn_ring_timers(inner: &Arc<Inner>) {
                 tokio::time::sleep_until(timer.at).await;
                 if let Some(inner) = weak.upgrade() {
                     let mut core = inner.lock();
-                    core.expire_ring(&timer.conversation, &timer.ring_id);
+                    core.fire(&timer.kind);
                     core.flush_outbox();
                 }
             });

@@ -39,11 +39,22 @@ pub(crate) enum Out {
     Drop,
 }
 
-/// A ring to expire at `at` unless answered.
+/// Something to check at a given time.
 #[derive(Debug, Clone)]
-pub(crate) struct RingTimer {
-    pub conversation: String,
-    pub ring_id: String,
+pub(crate) enum TimerKind {
+    /// Expire this ring unless it was answered.
+    Ring {
+        conversation: String,
+        ring_id: String,
+    },
+    /// End this chat if its agent has been idle for the chat timeout.
+    ChatIdle { chat: String },
+}
+
+/// A timer: what to check and when.
+#[derive(Debug, Clone)]
+pub(crate) struct Timer {
+    pub kind: TimerKind,
     pub at: Instant,
 }
 
@@ -98,8 +109,8 @@ pub(crate) struct Core {
     pub consumers: HashMap<String, String>,
     pub chat: ChatCore,
     pub faults: FaultSettings,
-    /// Schedules ring expiries (set once the server runs).
-    pub ring_timers: Option<UnboundedSender<RingTimer>>,
+    /// Schedules ring expiries and chat timeouts (set once the server runs).
+    pub timers: Option<UnboundedSender<Timer>>,
     /// Notifications produced while handling a request, sent after its response.
     outbox: Vec<(u64, Out)>,
 }
@@ -119,7 +130,7 @@ impl Core {
             consumers: HashMap::new(),
             chat: ChatCore::default(),
             faults: FaultSettings::default(),
-            ring_timers: None,
+            timers: None,
             outbox: Vec::new(),
         }
     }
@@ -179,6 +190,24 @@ impl Core {
         self.sessions
             .get(bearer)
             .filter(|s| s.expires_at > Instant::now())
+    }
+
+    /// Schedules a timer (no-op before the server runs).
+    pub(crate) fn schedule(&self, kind: TimerKind, at: Instant) {
+        if let Some(timers) = &self.timers {
+            let _ = timers.send(Timer { kind, at });
+        }
+    }
+
+    /// Runs a timer that fired.
+    pub(crate) fn fire(&mut self, kind: &TimerKind) {
+        match kind {
+            TimerKind::Ring {
+                conversation,
+                ring_id,
+            } => self.expire_ring(conversation, ring_id),
+            TimerKind::ChatIdle { chat } => self.chat_idle_check(chat),
+        }
     }
 
     pub(crate) fn add_conn(&mut self, tx: UnboundedSender<Out>, who: Who) -> u64 {

@@ -323,3 +323,51 @@ async fn chat_api_refuses_bad_tokens_and_bad_bodies_with_error_objects() {
     .unwrap();
     assert_eq!(visitor.status, 400);
 }
+
+#[tokio::test]
+async fn a_chat_whose_agent_stops_polling_times_out() {
+    let sim = Sim::builder()
+        .chat_timeout(std::time::Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let bot = ChatAgent::login(&sim, "echo-bot").await;
+    let chat_id = sim.start_chat(None, "Ida", Some("hi")).unwrap();
+    let taken = bot
+        .post(&format!("{}/incomingRequests", bot.session), "{}")
+        .await;
+    assert_eq!(taken.status, 201);
+    // The bot never polls again; the visitor's polling does not keep the chat alive.
+    let events_url = format!(
+        "{}/sim/account/12345678/chats/{chat_id}/events",
+        sim.base_url()
+    );
+    let mut ended = false;
+    for _ in 0..200 {
+        let seen: EventsBody =
+            serde_json::from_str(&http("GET", &events_url, &[], None).await.unwrap().body).unwrap();
+        let events = seen
+            .events
+            .event
+            .map(OneOrMany::into_vec)
+            .unwrap_or_default();
+        if events
+            .iter()
+            .any(|e| e.state == Some(liveengage_proto::chat::ChatSessionState::Ended))
+        {
+            assert!(events.iter().any(|e| e.system_message_id == Some(6)));
+            ended = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ended, "the chat did not time out");
+    let transcript = sim.transcript(&chat_id).unwrap();
+    assert!(transcript.has(|e| matches!(
+        e,
+        Entry::Closed {
+            by: liveengage_proto::enums::CloseReason::Timeout,
+            ..
+        }
+    )));
+}

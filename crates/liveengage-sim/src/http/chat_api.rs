@@ -217,7 +217,14 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn with_chat(&self, chat: &str, f: impl FnOnce(&ChatState) -> Response) -> Response {
-        let snapshot = self.inner.lock().chat.chats.get(chat).cloned();
+        let snapshot = {
+            let mut core = self.inner.lock();
+            // Reading a chat is agent activity (it keeps the chat from timing out).
+            core.chat_owned_mut(self.login, chat)
+                .ok()
+                .map(|c| c.clone())
+                .or_else(|| core.chat.chats.get(chat).cloned())
+        };
         match snapshot {
             Some(c) if c.agent.as_deref() == Some(self.login) => f(&c),
             Some(_) => error(
