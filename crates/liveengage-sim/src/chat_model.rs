@@ -10,6 +10,7 @@ use liveengage_proto::enums::{CloseReason, Role};
 
 use tokio::time::Instant;
 
+use crate::config::UserConfig;
 use crate::state::{Core, TimerKind, new_id, now_ms};
 use crate::transcript::{Actor, Entry, Transcript};
 
@@ -228,15 +229,33 @@ impl Core {
         Ok(chat_id)
     }
 
+    /// Users with an online chat session, in login order, optionally only
+    /// those of a skill (id) and other than `except`.
+    pub(crate) fn chat_online_agents(
+        &self,
+        skill: Option<&str>,
+        except: Option<&str>,
+    ) -> Vec<UserConfig> {
+        let mut users: Vec<UserConfig> = self
+            .chat
+            .sessions
+            .values()
+            .filter(|s| {
+                s.availability == ChatAvailability::Online && Some(s.login.as_str()) != except
+            })
+            .filter_map(|s| self.user(&s.login).cloned())
+            .filter(|u| skill.is_none_or(|id| u.skills.iter().any(|k| k == id)))
+            .collect();
+        users.sort_by(|a, b| a.login.cmp(&b.login));
+        users.dedup_by(|a, b| a.login == b.login);
+        users
+    }
+
     /// Whether the skill has an online agent other than `except`.
     fn skill_has_online_agent(&self, skill: &str, except: &str) -> bool {
-        self.chat.sessions.values().any(|s| {
-            s.login != except
-                && s.availability == ChatAvailability::Online
-                && self
-                    .user(&s.login)
-                    .is_some_and(|u| u.skills.iter().any(|k| k == skill))
-        })
+        !self
+            .chat_online_agents(Some(skill), Some(except))
+            .is_empty()
     }
 
     /// Skills one can transfer to: those with an online agent other than `login`.
@@ -245,16 +264,7 @@ impl Core {
             .skills
             .iter()
             .map(|s| {
-                let online = self
-                    .chat
-                    .sessions
-                    .values()
-                    .filter(|a| a.login != login && a.availability == ChatAvailability::Online)
-                    .filter(|a| {
-                        self.user(&a.login)
-                            .is_some_and(|u| u.skills.contains(&s.id))
-                    })
-                    .count();
+                let online = self.chat_online_agents(Some(&s.id), Some(login)).len();
                 (s.id.clone(), s.name.clone(), online)
             })
             .filter(|(_, _, online)| *online > 0)
@@ -275,29 +285,23 @@ impl Core {
             ),
             None => None,
         };
-        let target_skill = request.skill.as_ref().map(|s| s.id.to_string());
-        if target_agent.is_none() && target_skill.is_none() {
-            return Err((400, "A transfer needs a skill or an agent".into()));
-        }
-        if let (None, Some(skill)) = (&target_agent, &target_skill) {
-            let skill = self
-                .config
-                .skills
-                .iter()
-                .find(|s| s.id == *skill || s.name == *skill)
-                .map(|s| s.id.clone())
-                .ok_or_else(|| (400, format!("Skill {skill} does not exist")))?;
-            if !self.skill_has_online_agent(&skill, login) {
+        let target_skill = match &request.skill {
+            Some(skill) => {
+                let wanted = skill.id.to_string();
+                Some(
+                    self.find_skill(&wanted)
+                        .ok_or_else(|| (400, format!("Skill {wanted} does not exist")))?,
+                )
+            }
+            None => None,
+        };
+        match (&target_agent, &target_skill) {
+            (None, None) => return Err((400, "A transfer needs a skill or an agent".into())),
+            (None, Some(skill)) if !self.skill_has_online_agent(skill, login) => {
                 return Err((400, format!("No agent is available in skill {skill}")));
             }
+            _ => {}
         }
-        let resolved_skill = target_skill.as_ref().and_then(|wanted| {
-            self.config
-                .skills
-                .iter()
-                .find(|s| s.id == *wanted || s.name == *wanted)
-                .map(|s| s.id.clone())
-        });
         let chat = self.chat_owned_mut(login, chat_id)?;
         chat.agent = None;
         chat.transcript.push(Entry::Left {
@@ -316,7 +320,7 @@ impl Core {
                 chat.system_line("The chat is being transferred to another agent.", 13);
             }
             None => {
-                let to = resolved_skill.unwrap_or_default();
+                let to = target_skill.unwrap_or_default();
                 chat.transcript.push(Entry::TransferredToSkill {
                     from: chat.skill.clone(),
                     to: to.clone(),
@@ -387,11 +391,7 @@ impl Core {
         let skill = match skill {
             None | Some("-1") | Some("") => self.config.default_skill_id(),
             Some(wanted) => self
-                .config
-                .skills
-                .iter()
-                .find(|s| s.id == wanted || s.name == wanted)
-                .map(|s| s.id.clone())
+                .find_skill(wanted)
                 .ok_or_else(|| (400, format!("Skill {wanted} does not exist")))?,
         };
         let id = new_id().replace('-', "");

@@ -178,6 +178,15 @@ impl Core {
         self.config.skills.iter().any(|s| s.id == skill)
     }
 
+    /// The id of a skill given by id or by name.
+    pub(crate) fn find_skill(&self, id_or_name: &str) -> Option<String> {
+        self.config
+            .skills
+            .iter()
+            .find(|s| s.id == id_or_name || s.name == id_or_name)
+            .map(|s| s.id.clone())
+    }
+
     pub(crate) fn availability(&self, login: &str) -> Availability {
         self.availability
             .get(login)

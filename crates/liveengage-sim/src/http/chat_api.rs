@@ -322,36 +322,21 @@ impl Ctx<'_> {
     }
 
     /// Online chat agents, optionally of one skill (id or name).
-    fn online_agents(&self, skill: Option<&str>) -> Vec<(String, crate::config::UserConfig)> {
+    fn online_agents(&self, skill: Option<&str>) -> Vec<crate::config::UserConfig> {
         let core = self.inner.lock();
-        let skill_id = skill.map(|wanted| {
-            core.config
-                .skills
-                .iter()
-                .find(|s| s.id == wanted || s.name == wanted)
-                .map_or_else(|| wanted.to_owned(), |s| s.id.clone())
-        });
-        let mut agents: Vec<(String, crate::config::UserConfig)> = core
-            .chat
-            .sessions
-            .values()
-            .filter(|s| s.availability == liveengage_proto::chat::ChatAvailability::Online)
-            .filter_map(|s| core.user(&s.login).cloned().map(|u| (s.login.clone(), u)))
-            .filter(|(_, u)| skill_id.as_ref().is_none_or(|id| u.skills.contains(id)))
-            .collect();
-        agents.sort_by(|a, b| a.0.cmp(&b.0));
-        agents.dedup_by(|a, b| a.0 == b.0);
-        agents
+        let skill_id =
+            skill.map(|wanted| core.find_skill(wanted).unwrap_or_else(|| wanted.to_owned()));
+        core.chat_online_agents(skill_id.as_deref(), None)
     }
 
     fn available_agents(&self, skill: Option<&str>) -> Response {
         let agents: Vec<Value> = self
             .online_agents(skill)
             .into_iter()
-            .map(|(login, user)| {
+            .map(|user| {
                 json!({
                     "@id": user.user_id, "@chatState": "4", "@maxChats": "-1", "@voiceState": "1",
-                    "userName": login, "nickname": user.nickname.clone().unwrap_or_else(|| login.clone()),
+                    "userName": user.login, "nickname": user.nickname.clone().unwrap_or_else(|| user.login.clone()),
                     "skills": {"skill": user.skills},
                     "agentGroupName": "Main Group", "agentGroupId": "-1", "chats": 0
                 })
