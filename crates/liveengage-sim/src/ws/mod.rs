@@ -45,6 +45,9 @@ fn id_of(text: &str) -> RequestId {
         .unwrap_or_else(|| RequestId::Text(String::new()))
 }
 
+/// How long a closing socket waits for the client's close reply.
+const CLOSE_HANDSHAKE: std::time::Duration = std::time::Duration::from_secs(2);
+
 async fn send_out(socket: &mut WebSocket, out: Out) -> bool {
     match out {
         Out::Text(text) => socket.send(Message::Text(text.into())).await.is_ok(),
@@ -54,6 +57,18 @@ async fn send_out(socket: &mut WebSocket, out: Out) -> bool {
                 reason: reason.into(),
             };
             let _ = socket.send(Message::Close(Some(frame))).await;
+            // Finish the closing handshake: read (and drop) what the client
+            // still sends until its close reply. Dropping the connection with
+            // unread data would make the kernel send RST, and the client could
+            // lose the close frame and see 1006 instead of the code.
+            let drain = async {
+                while let Some(Ok(message)) = socket.recv().await {
+                    if matches!(message, Message::Close(_)) {
+                        break;
+                    }
+                }
+            };
+            let _ = tokio::time::timeout(CLOSE_HANDSHAKE, drain).await;
             false
         }
         Out::Drop => false,
@@ -86,6 +101,10 @@ pub(crate) async fn run(
         tokio::select! {
             out = rx.recv() => {
                 let Some(out) = out else { break };
+                if matches!(out, Out::Close(..) | Out::Drop) {
+                    // A closing socket takes no more notifications.
+                    inner.lock().conns.remove(&conn);
+                }
                 if !send_out(&mut socket, out).await {
                     break;
                 }
@@ -112,6 +131,7 @@ pub(crate) async fn run(
                     }
                 };
                 if expired && !still {
+                    inner.lock().conns.remove(&conn);
                     let _ = send_out(&mut socket, Out::Close(4401, "Token expired".into())).await;
                     break;
                 }
