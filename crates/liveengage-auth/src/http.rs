@@ -1,0 +1,228 @@
+//! The one HTTP client, and how an answer becomes a result.
+
+use std::future::Future;
+use std::time::Duration;
+
+use liveengage_proto::login::{ErrorBody, ErrorValue};
+use reqwest::{Client, Response, StatusCode, header};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{AuthConfig, ConfigError, RetryNotice};
+use crate::error::{AuthError, Operation};
+
+/// How much of an unexpected body an error keeps.
+const BODY_LIMIT: usize = 2048;
+
+/// Builds the shared client: rustls, platform roots plus the optional extra
+/// CA, https only unless `allow_http`.
+pub(crate) fn build_client(config: &AuthConfig) -> Result<Client, ConfigError> {
+    let mut builder = Client::builder()
+        .user_agent(config.user_agent.clone())
+        .timeout(config.request_timeout)
+        .connect_timeout(config.request_timeout)
+        .https_only(!config.allow_http);
+    if let Some(pem) = &config.extra_root_ca_pem {
+        let certificate =
+            reqwest::Certificate::from_pem(pem).map_err(|e| ConfigError::BadRootCa {
+                reason: e.to_string(),
+            })?;
+        builder = builder.tls_certs_merge([certificate]);
+    }
+    builder.build().map_err(|e| ConfigError::HttpClient {
+        reason: e.to_string(),
+    })
+}
+
+/// Sends a request; a non-2xx status becomes the matching [`AuthError`].
+pub(crate) async fn send(
+    operation: Operation,
+    request: reqwest::RequestBuilder,
+) -> Result<Response, AuthError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|source| AuthError::Network { operation, source })?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = retry_after(&response);
+    let body = response.text().await.unwrap_or_default();
+    Err(classify(operation, status, retry_after, &body))
+}
+
+/// Reads a 2xx body as text (network errors while reading are network errors).
+pub(crate) async fn text(operation: Operation, response: Response) -> Result<String, AuthError> {
+    response
+        .text()
+        .await
+        .map_err(|source| AuthError::Network { operation, source })
+}
+
+fn retry_after(response: &Response) -> Option<Duration> {
+    response
+        .headers()
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// Turns an error answer into an [`AuthError`].
+pub(crate) fn classify(
+    operation: Operation,
+    status: StatusCode,
+    retry_after: Option<Duration>,
+    body: &str,
+) -> AuthError {
+    let message = error_message(body);
+    match status.as_u16() {
+        401 => AuthError::Unauthorized { operation, message },
+        429 => AuthError::RateLimited {
+            operation,
+            retry_after,
+        },
+        status @ 500..=599 => AuthError::Server {
+            operation,
+            status,
+            message,
+        },
+        status @ 400..=499 => AuthError::Rejected {
+            operation,
+            status,
+            message,
+        },
+        other => AuthError::UnexpectedResponse {
+            operation,
+            reason: format!("HTTP {other}"),
+            body: truncate(body),
+        },
+    }
+}
+
+/// The message of a `{"error":…}` body, or the body itself, shortened.
+fn error_message(body: &str) -> String {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(ErrorBody {
+            error: ErrorValue::Message(message),
+        }) => message,
+        Ok(ErrorBody {
+            error: ErrorValue::Detail(detail),
+        }) => {
+            let text = detail.message.unwrap_or_else(|| "no message".to_owned());
+            match detail.internal_code {
+                Some(code) => format!("{text}, internal code {code}"),
+                None => text,
+            }
+        }
+        Err(_) if body.trim().is_empty() => "empty body".to_owned(),
+        Err(_) => truncate(body),
+    }
+}
+
+/// At most [`BODY_LIMIT`] bytes, cut on a character boundary.
+pub(crate) fn truncate(body: &str) -> String {
+    if body.len() <= BODY_LIMIT {
+        return body.to_owned();
+    }
+    let mut end = BODY_LIMIT;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &body[..end])
+}
+
+/// Runs `attempt` until it succeeds, the policy gives up, or `cancel` fires.
+pub(crate) async fn with_retries<T, F, Fut>(
+    config: &AuthConfig,
+    operation: Operation,
+    cancel: &CancellationToken,
+    mut attempt: F,
+) -> Result<T, AuthError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, AuthError>>,
+{
+    let mut failures: u32 = 0;
+    loop {
+        let error = tokio::select! {
+            () = cancel.cancelled() => return Err(AuthError::Stopped),
+            result = attempt() => match result {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            },
+        };
+        failures = failures.saturating_add(1);
+        let Some(outcome) = error.outcome() else {
+            return Err(error);
+        };
+        let Some(delay) = config.retry.next_delay(failures, &outcome) else {
+            tracing::warn!(account_id = %config.account_id, code = %error.code(), attempt = failures, error = %error, "giving up");
+            return Err(error);
+        };
+        tracing::warn!(account_id = %config.account_id, code = %error.code(), attempt = failures, delay_ms = delay.as_millis(), error = %error, "retrying");
+        if let Some(observer) = &config.retry_observer {
+            (observer.0)(&RetryNotice {
+                operation,
+                attempt: failures,
+                outcome,
+                delay,
+            });
+        }
+        tokio::select! {
+            () = cancel.cancelled() => return Err(AuthError::Stopped),
+            () = tokio::time::sleep(delay) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_of_both_shapes_give_a_message() {
+        let detail = r#"{"error":{"time":"t","message":"Bad credentials","internalCode":10,"responseStatus":"UNAUTHORIZED"}}"#;
+        assert_eq!(error_message(detail), "Bad credentials, internal code 10");
+        let text = r#"{"error":"LeLogin1 failed - invalid url received from app server"}"#;
+        assert_eq!(
+            error_message(text),
+            "LeLogin1 failed - invalid url received from app server"
+        );
+        assert_eq!(error_message(""), "empty body");
+        assert_eq!(error_message("<html>oops</html>"), "<html>oops</html>");
+    }
+
+    #[test]
+    fn statuses_map_to_variants_with_codes() {
+        let e = classify(Operation::Login, StatusCode::UNAUTHORIZED, None, "");
+        assert!(e.is_unauthorized() && !e.is_transient());
+        assert_eq!(e.code().as_str(), "auth.login");
+        let e = classify(
+            Operation::Refresh,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(Duration::from_secs(2)),
+            "",
+        );
+        assert!(e.is_transient());
+        assert_eq!(e.code().as_str(), "auth.refresh");
+        assert!(
+            matches!(e, AuthError::RateLimited { retry_after: Some(d), .. } if d == Duration::from_secs(2))
+        );
+        let e = classify(Operation::Csds, StatusCode::BAD_GATEWAY, None, "x");
+        assert!(matches!(e, AuthError::Server { status: 502, .. }));
+        let e = classify(Operation::Csds, StatusCode::NOT_FOUND, None, "x");
+        assert!(matches!(e, AuthError::Rejected { status: 404, .. }) && !e.is_transient());
+    }
+
+    #[test]
+    fn truncation_respects_characters() {
+        let long = "é".repeat(BODY_LIMIT);
+        let cut = truncate(&long);
+        assert!(cut.len() <= BODY_LIMIT + "…".len());
+        assert!(cut.ends_with('…'));
+    }
+}
