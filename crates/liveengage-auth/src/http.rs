@@ -18,9 +18,10 @@ const BODY_LIMIT: usize = 2048;
 pub(crate) fn build_client(config: &AuthConfig) -> Result<Client, ConfigError> {
     let mut builder = Client::builder()
         .user_agent(config.user_agent.clone())
-        .timeout(config.request_timeout)
-        .connect_timeout(config.request_timeout)
         .https_only(!config.allow_http);
+    if let Some(timeout) = config.request_timeout {
+        builder = builder.timeout(timeout).connect_timeout(timeout);
+    }
     if let Some(pem) = &config.extra_root_ca_pem {
         let certificate =
             reqwest::Certificate::from_pem(pem).map_err(|e| ConfigError::BadRootCa {
