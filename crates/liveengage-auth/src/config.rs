@@ -247,8 +247,9 @@ impl AuthConfig {
         self
     }
 
-    /// The timeout of one HTTP request; `None` for none (only for tests with
-    /// a paused tokio clock, where a pending timeout would fire at once).
+    /// The timeout of one HTTP request; `None` for none, which also turns off
+    /// connection pooling (only for tests with a paused tokio clock, where a
+    /// pending timeout or pool idle timer would fire at once).
     #[must_use]
     pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.request_timeout = timeout;

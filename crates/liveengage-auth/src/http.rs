@@ -19,8 +19,11 @@ pub(crate) fn build_client(config: &AuthConfig) -> Result<Client, ConfigError> {
     let mut builder = Client::builder()
         .user_agent(config.user_agent.clone())
         .https_only(!config.allow_http);
-    if let Some(timeout) = config.request_timeout {
-        builder = builder.timeout(timeout).connect_timeout(timeout);
+    match config.request_timeout {
+        Some(timeout) => builder = builder.timeout(timeout).connect_timeout(timeout),
+        // Paused-clock tests: no timer may be pending while waiting for the
+        // network, and the pool's idle timer is one.
+        None => builder = builder.pool_max_idle_per_host(0),
     }
     if let Some(pem) = &config.extra_root_ca_pem {
         let certificate =
