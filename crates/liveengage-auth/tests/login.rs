@@ -300,3 +300,24 @@ async fn a_fixed_bearer_needs_no_login_and_cannot_be_renewed() {
     assert!(server.received_requests().await.unwrap().is_empty());
     auth.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn no_secret_shows_in_debug_output_of_the_authenticator_or_its_session() {
+    let server = MockServer::start().await;
+    mount_csds(&server).await;
+    Mock::given(method("POST"))
+        .and(path(LOGIN_PATH))
+        .respond_with(login_answer(
+            "BEARER-SECRET",
+            "CSRF-SECRET",
+            "COOKIE-SECRET",
+        ))
+        .mount(&server)
+        .await;
+    let credentials = Credentials::api_key("bot", "app", "APP-SECRET", "TOKEN-SECRET", "TS-SECRET");
+    let auth = Authenticator::new(config(&server, credentials)).unwrap();
+    let session = auth.login().await.unwrap();
+    let shown = format!("{auth:?} {session:?} {:?}", auth.config());
+    assert!(!shown.contains("SECRET"), "{shown}");
+    assert!(shown.contains("1234567890") && shown.contains("app"));
+}
