@@ -37,6 +37,8 @@ impl BearerProvider for SimLogin {
 pub struct RunningBot {
     /// Observes and stops it.
     pub handle: ConnectorHandle,
+    /// Its transport.
+    pub channel: Arc<MessagingChannel>,
     task: tokio::task::JoinHandle<Result<(), RuntimeError>>,
 }
 
@@ -65,7 +67,7 @@ impl RunningBot {
         let channel = MessagingChannel::start(config, Arc::new(SimLogin(Arc::clone(sim))));
         let connector = Connector::builder(
             ConnectorConfig::new("bot-1"),
-            channel,
+            Arc::clone(&channel) as Arc<dyn connector_core::ConversationChannel>,
             engine,
             Arc::new(ErrorHandling::new(escalation)),
         )
@@ -77,7 +79,11 @@ impl RunningBot {
             .await
             .expect("bot online in time")
             .expect("status channel open");
-        Self { handle, task }
+        Self {
+            handle,
+            channel,
+            task,
+        }
     }
 
     /// Stops the bot and waits for it.

@@ -9,6 +9,7 @@ use connector_core::{
 };
 use serde_json::json;
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 
 use crate::auth::BearerProvider;
 use crate::codes;
@@ -16,7 +17,7 @@ use crate::config::MessagingConfig;
 use crate::connection;
 use crate::inner::Inner;
 use crate::mapping;
-use crate::socket::RequestError;
+use crate::socket::{RequestError, Socket};
 
 /// A LiveEngage messaging transport for one bot user.
 ///
@@ -46,35 +47,147 @@ impl MessagingChannel {
         })
     }
 
+    /// What the transport holds right now; all zero after every conversation
+    /// has left the bot (used by soak tests to show nothing leaks).
+    #[must_use]
+    pub fn stats(&self) -> TransportStats {
+        let socket = self.inner.socket();
+        TransportStats {
+            connected: socket.is_some(),
+            conversations: self.inner.conversation_count(),
+            pending_requests: socket.map_or(0, |s| s.pending()),
+        }
+    }
+
+    /// Sends a request that is safe to repeat (typing), waiting for the
+    /// connection if it is down.
     async fn request(
+        &self,
+        type_name: &str,
+        body: serde_json::Value,
+        code: ErrorCode,
+    ) -> Result<(), ChannelError> {
+        let deadline = Instant::now() + self.inner.config.send_grace;
+        let Some(socket) = self.inner.ready_socket(deadline).await else {
+            return Err(failed(code, &RequestError::NotConnected, false));
+        };
+        socket
+            .request(type_name, body, None, self.inner.config.request_timeout)
+            .await
+            .map(drop)
+            .map_err(|err| failed(code, &err, err.may_have_happened()))
+    }
+
+    /// Sends a request at most once in effect: when the socket dies before
+    /// the answer, it waits for the next connection, asks `done` whether the
+    /// request took effect, and sends it again only if not.
+    async fn request_once<F, Fut>(
         &self,
         type_name: &str,
         body: serde_json::Value,
         frame_extra: Option<(Option<serde_json::Value>, Option<String>)>,
         code: ErrorCode,
-    ) -> Result<(), ChannelError> {
-        let Some(socket) = self.inner.socket() else {
-            return Err(failed(code, &RequestError::NotConnected));
-        };
-        socket
+        done: F,
+    ) -> Result<(), ChannelError>
+    where
+        F: Fn(Socket) -> Fut,
+        Fut: std::future::Future<Output = Result<bool, RequestError>>,
+    {
+        let deadline = Instant::now() + self.inner.config.send_grace;
+        let mut uncertain = false;
+        let mut last = RequestError::NotConnected;
+        for _ in 0..MAX_ATTEMPTS {
+            let Some(socket) = self.inner.ready_socket(deadline).await else {
+                break;
+            };
+            if uncertain {
+                match done(socket.clone()).await {
+                    Ok(true) => return Ok(()),
+                    Ok(false) => uncertain = false,
+                    Err(err) => {
+                        last = err;
+                        continue;
+                    }
+                }
+            }
+            let timeout = self.inner.config.request_timeout;
+            match socket
+                .request(type_name, body.clone(), frame_extra.clone(), timeout)
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(err @ RequestError::NoResponse(_)) => {
+                    tracing::debug!("{type_name}: {err}; checking after reconnect");
+                    uncertain = true;
+                    last = err;
+                    if socket.is_same(&self.inner.socket()) {
+                        // The socket still looks alive but did not answer:
+                        // replace it rather than wait on it.
+                        socket.close();
+                    }
+                }
+                Err(err @ RequestError::NotConnected) => last = err,
+                Err(err) => return Err(failed(code, &err, false)),
+            }
+        }
+        Err(failed(code, &last, uncertain))
+    }
+
+    /// Whether the bot's own `event` was published in `dialog` after the
+    /// consumer message at `after` (the answer it belongs to).
+    async fn published(
+        &self,
+        socket: Socket,
+        dialog: String,
+        event: serde_json::Value,
+        after: i64,
+    ) -> Result<bool, RequestError> {
+        let body = json!({"dialogId": dialog, "fromSeq": 0, "newerThanSequence": 0});
+        let response = socket
             .request(
-                type_name,
+                ".ams.ms.QueryMessages",
                 body,
-                frame_extra,
+                None,
                 self.inner.config.request_timeout,
             )
-            .await
-            .map(drop)
-            .map_err(|err| failed(code, &err))
+            .await?;
+        let me = self.inner.my_id();
+        let records = match response.body {
+            Some(serde_json::Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        Ok(records.iter().any(|record| {
+            record.get("originatorId").and_then(|v| v.as_str()) == Some(me.as_str())
+                && record
+                    .get("sequence")
+                    .and_then(serde_json::Value::as_i64)
+                    .is_some_and(|s| s > after)
+                && mapping::same_event(record.get("event"), &event)
+        }))
     }
 }
 
-fn failed(code: ErrorCode, err: &RequestError) -> ChannelError {
+/// A snapshot of the transport's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TransportStats {
+    /// Whether a socket is open.
+    pub connected: bool,
+    /// Conversations the bot holds.
+    pub conversations: usize,
+    /// Requests waiting for their response.
+    pub pending_requests: usize,
+}
+
+/// How many times a send is tried across reconnects.
+const MAX_ATTEMPTS: usize = 4;
+
+fn failed(code: ErrorCode, err: &RequestError, may_have_happened: bool) -> ChannelError {
     ChannelError::Failed {
         code,
         message: err.to_string(),
         transient: err.transient(),
-        may_have_happened: err.may_have_happened(),
+        may_have_happened,
     }
 }
 
@@ -99,11 +212,16 @@ impl ConversationChannel for MessagingChannel {
             .map_or(context.conversation_id.as_str(), |d| d.as_str());
         let publish = mapping::publish(dialog, output)?;
         let extra = Some((publish.metadata, publish.encoded_metadata));
-        self.request(
+        let event = publish.body["event"].clone();
+        let after = self.inner.last_delivered(context.conversation_id.as_str());
+        let dialog = dialog.to_owned();
+        let published = |socket| self.published(socket, dialog.clone(), event.clone(), after);
+        self.request_once(
             ".ams.ms.PublishEvent",
             publish.body,
             extra,
             codes::SEND_MESSAGE,
+            published,
         )
         .await
     }
@@ -116,7 +234,7 @@ impl ConversationChannel for MessagingChannel {
         let state = if typing { "COMPOSING" } else { "ACTIVE" };
         let body = json!({"dialogId": context.conversation_id.as_str(),
                           "event": {"type": "ChatStateEvent", "chatState": state}});
-        self.request(".ams.ms.PublishEvent", body, None, codes::TYPING)
+        self.request(".ams.ms.PublishEvent", body, codes::TYPING)
             .await
     }
 
@@ -133,7 +251,13 @@ impl ConversationChannel for MessagingChannel {
             action,
         )?;
         let body = json!({"conversationId": conversation, "conversationField": fields});
-        self.request(".ams.cm.UpdateConversationField", body, None, code)
+        // After a reconnect the snapshot tells whether a transfer or close
+        // took effect (the conversation is no longer the bot's); a TTR change
+        // is safe to repeat.
+        let ends = action.ends_bot_turns();
+        let inner = &self.inner;
+        let done = |_| async move { Ok(ends && !inner.holds(conversation)) };
+        self.request_once(".ams.cm.UpdateConversationField", body, None, code, done)
             .await?;
         if action.ends_bot_turns() {
             self.inner.forget(conversation);

@@ -25,6 +25,9 @@ pub struct MessagingConfig {
     pub keepalive_interval: Duration,
     /// A socket silent for this long is treated as dead (default 75 s).
     pub silence_timeout: Duration,
+    /// How long a send or an action waits for the connection to come back
+    /// before it fails (default 30 s).
+    pub send_grace: Duration,
     /// First reconnect wait; doubles per failed attempt (default 500 ms).
     pub reconnect_base: Duration,
     /// Longest reconnect wait (default 30 s).
@@ -43,6 +46,7 @@ impl MessagingConfig {
             request_timeout: Duration::from_secs(10),
             keepalive_interval: Duration::from_secs(30),
             silence_timeout: Duration::from_secs(75),
+            send_grace: Duration::from_secs(30),
             reconnect_base: Duration::from_millis(500),
             reconnect_max: Duration::from_secs(30),
         }
@@ -67,6 +71,13 @@ impl MessagingConfig {
     pub fn with_keepalive(mut self, interval: Duration, silence_timeout: Duration) -> Self {
         self.keepalive_interval = interval;
         self.silence_timeout = silence_timeout;
+        self
+    }
+
+    /// Sets how long sends wait for a lost connection to come back.
+    #[must_use]
+    pub fn with_send_grace(mut self, grace: Duration) -> Self {
+        self.send_grace = grace;
         self
     }
 

@@ -190,22 +190,26 @@ async fn start_session(inner: Arc<Inner>, socket: Socket) {
             json!({"availability": "ONLINE", "channels": ["MESSAGING"], "agentUserId": me}),
         ),
         (
-            ".ams.aam.SubscribeExConversations",
-            json!({"agentIds": [me], "convState": ["OPEN"]}),
-        ),
-        (
             ".ams.routing.SubscribeRoutingTasks",
             json!({"channelType": "MESSAGING", "agentId": me, "brandId": account}),
         ),
+        // Last: its first notification is the snapshot of the bot's open
+        // conversations, which completes the session (see `reconcile`).
+        (
+            ".ams.aam.SubscribeExConversations",
+            json!({"agentIds": [me], "convState": ["OPEN"]}),
+        ),
     ];
     for (type_name, body) in requests {
+        if type_name.ends_with("SubscribeExConversations") {
+            inner.expect_snapshot(socket.epoch);
+        }
         if let Err(err) = socket.request(type_name, body, None, timeout).await {
             tracing::warn!("{type_name} failed: {err}; reconnecting");
             socket.close();
             return;
         }
     }
-    inner.emit(ChannelEvent::Status(ChannelStatus::Connected));
 }
 
 /// Pings and `GetClock`; a failed `GetClock` closes the socket.
@@ -237,10 +241,18 @@ fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
         Frame::Notification(notification) => match UmsNotification::decode(&notification) {
             Ok(UmsNotification::RoutingTask(rings)) => accept_rings(inner, socket, &rings),
             Ok(UmsNotification::ExConversationChange(changes)) => {
+                let snapshot = inner.take_snapshot(socket.epoch);
+                if snapshot {
+                    reconcile(inner, &changes.changes);
+                }
                 for change in changes.changes {
                     if let Some(conversation) = change.result {
                         conversation_changed(inner, socket, change.change, conversation);
                     }
+                }
+                if snapshot {
+                    inner.set_ready(socket.clone());
+                    inner.emit(ChannelEvent::Status(ChannelStatus::Connected));
                 }
             }
             Ok(UmsNotification::OnlineEventDistribution(record)) => {
@@ -250,6 +262,39 @@ fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
             Err(err) => tracing::warn!("notification skipped: {err}"),
         },
         _ => {}
+    }
+}
+
+/// The first conversation notification after subscribing lists every open
+/// conversation the bot holds: any other one it remembers ended (closed or
+/// transferred away) while it was disconnected.
+fn reconcile(
+    inner: &Arc<Inner>,
+    changes: &[liveengage_proto::notifications::Change<ExConversation>],
+) {
+    let me = inner.my_id();
+    let present: std::collections::HashSet<String> = changes
+        .iter()
+        .filter(|c| c.change == ChangeType::Upsert)
+        .filter_map(|c| c.result.as_ref())
+        .filter(|c| i_am_assigned(c, &me))
+        .map(|c| c.conv_id.0.clone())
+        .collect();
+    let gone: Vec<String> = inner.with_conversations(|map| {
+        map.keys()
+            .filter(|id| !present.contains(*id))
+            .cloned()
+            .collect()
+    });
+    for id in gone {
+        if inner.forget(&id) {
+            tracing::info!(conversation_id = %id, "conversation ended while disconnected");
+            let ctx = mapping::context(&inner.config, &id, None, None, None);
+            inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
+                ctx,
+                EventKind::ConversationClosed,
+            ))));
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::sync::{Arc, Mutex};
 
 use connector_core::ChannelEvent;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 use url::Url;
 
 use crate::auth::BearerProvider;
@@ -22,6 +22,12 @@ pub(crate) struct Inner {
     shut_down: std::sync::atomic::AtomicBool,
     events: Mutex<Option<mpsc::UnboundedSender<ChannelEvent>>>,
     socket: Mutex<Option<Socket>>,
+    /// The socket whose session is fully set up (subscribed, conversations
+    /// reconciled); `None` while (re)connecting.
+    ready: watch::Sender<Option<Socket>>,
+    /// The epoch whose conversation snapshot (the first conversation
+    /// notification after subscribing) has not been seen yet.
+    awaiting_snapshot: Mutex<Option<u64>>,
     conversations: Mutex<Conversations>,
     user_id: Mutex<String>,
 }
@@ -39,6 +45,8 @@ impl Inner {
             shut_down: std::sync::atomic::AtomicBool::new(false),
             events: Mutex::new(Some(events)),
             socket: Mutex::new(None),
+            ready: watch::Sender::new(None),
+            awaiting_snapshot: Mutex::new(None),
             conversations: Mutex::new(Conversations::new()),
             user_id: Mutex::new(String::new()),
         }
@@ -71,7 +79,55 @@ impl Inner {
     }
 
     pub(crate) fn set_socket(&self, socket: Option<Socket>) {
+        if socket.is_none() {
+            self.ready.send_replace(None);
+        }
         *lock(&self.socket) = socket;
+    }
+
+    /// Marks `socket` as fully set up.
+    pub(crate) fn set_ready(&self, socket: Socket) {
+        self.ready.send_replace(Some(socket));
+    }
+
+    /// The set-up socket, waiting for one until `deadline`.
+    pub(crate) async fn ready_socket(&self, deadline: tokio::time::Instant) -> Option<Socket> {
+        let mut rx = self.ready.subscribe();
+        let wait = rx.wait_for(Option::is_some);
+        match tokio::time::timeout_at(deadline, wait).await {
+            Ok(Ok(socket)) => socket.clone(),
+            _ => None,
+        }
+    }
+
+    /// Expects the conversation snapshot of `epoch` next.
+    pub(crate) fn expect_snapshot(&self, epoch: u64) {
+        *lock(&self.awaiting_snapshot) = Some(epoch);
+    }
+
+    /// Whether this conversation notification on `epoch` is the snapshot
+    /// (and from now on, no longer expected).
+    pub(crate) fn take_snapshot(&self, epoch: u64) -> bool {
+        let mut awaiting = lock(&self.awaiting_snapshot);
+        if *awaiting == Some(epoch) {
+            *awaiting = None;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether the bot holds the conversation.
+    pub(crate) fn holds(&self, id: &str) -> bool {
+        lock(&self.conversations).contains_key(id)
+    }
+
+    /// The highest consumer sequence delivered in a conversation.
+    pub(crate) fn last_delivered(&self, id: &str) -> i64 {
+        lock(&self.conversations)
+            .get(id)
+            .and_then(|c| c.delivered.iter().max().copied())
+            .unwrap_or(-1)
     }
 
     pub(crate) fn set_user_id(&self, user_id: &str) {
@@ -85,6 +141,11 @@ impl Inner {
 
     pub(crate) fn with_conversations<T>(&self, f: impl FnOnce(&mut Conversations) -> T) -> T {
         f(&mut lock(&self.conversations))
+    }
+
+    /// How many conversations the transport tracks.
+    pub(crate) fn conversation_count(&self) -> usize {
+        lock(&self.conversations).len()
     }
 
     /// Forgets a conversation; `true` if the bot held it.

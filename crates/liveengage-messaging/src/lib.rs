@@ -61,6 +61,6 @@ mod socket;
 mod state;
 
 pub use auth::{AgentLogin, BearerProvider, LoginError};
-pub use channel::MessagingChannel;
+pub use channel::{MessagingChannel, TransportStats};
 pub use config::MessagingConfig;
 pub use connector_core;

@@ -197,3 +197,14 @@ pub(crate) fn context(
     }
     ctx
 }
+
+/// Whether a history record's `event` is the event we published: same type
+/// and same message, content and quick replies.
+pub(crate) fn same_event(recorded: Option<&Value>, sent: &Value) -> bool {
+    let Some(recorded) = recorded else {
+        return false;
+    };
+    ["type", "message", "content", "quickReplies"]
+        .iter()
+        .all(|key| recorded.get(key) == sent.get(key))
+}

@@ -117,6 +117,11 @@ impl Socket {
         }
     }
 
+    /// Whether `other` is this very socket.
+    pub(crate) fn is_same(&self, other: &Option<Socket>) -> bool {
+        other.as_ref().is_some_and(|o| o.epoch == self.epoch)
+    }
+
     /// Sends a WebSocket ping.
     pub(crate) fn ping(&self) -> bool {
         self.out.send(Message::Ping(Vec::new().into())).is_ok()
@@ -125,6 +130,11 @@ impl Socket {
     /// Asks the writer to close the socket.
     pub(crate) fn close(&self) {
         let _ = self.out.send(Message::Close(None));
+    }
+
+    /// How many requests wait for their response.
+    pub(crate) fn pending(&self) -> usize {
+        lock(&self.pending).len()
     }
 
     /// Fails every pending request (the socket is gone).
