@@ -43,7 +43,10 @@ impl Core {
             let Some(conv) = self.conversations.get(conv_id) else {
                 continue;
             };
-            if crate::routing::subscription_matches(conv, &who, &filter) {
+            let recent = filter
+                .min_last_updated_time
+                .is_none_or(|min| conv.last_update >= min);
+            if recent && crate::routing::subscription_matches(conv, &who, &filter) {
                 seen.insert(conv.id.clone());
                 changes.push(json!({"type":"UPSERT","result": to_json(&conv.view(agent_side))}));
             }
@@ -436,6 +439,9 @@ impl Core {
                     body,
                 ))
             }
+            UmsRequest::Other { type_name, body } => self
+                .file_url(&type_name, body.as_ref())
+                .map(|b| reply(req, 200, "ms.BaseGenerateURLResponse", b)),
             other => Err((
                 400,
                 format!(
@@ -445,6 +451,35 @@ impl Core {
             )),
         };
         result.unwrap_or_else(|failure| error_reply(req, failure))
+    }
+
+    /// `GenerateURLForUploadFile` / `GenerateURLForDownloadFile`: a signed
+    /// relative path in the documented shape. \[inferred\] le-sim hosts no
+    /// files; the answer only lets clients proceed with the protocol.
+    fn file_url(&self, type_name: &str, body: Option<&Value>) -> Result<Value, Failure> {
+        let expires = (now_ms() / 1000 + 3600).to_string();
+        let relative_path = match canonical_type(type_name) {
+            "ms.GenerateURLForUploadFile" => {
+                let file_type = body
+                    .and_then(|b| b.get("fileType"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("JPG");
+                format!(
+                    "/v1/AUTH_async-images/{}/{}.{file_type}",
+                    self.account(),
+                    new_id()
+                )
+            }
+            "ms.GenerateURLForDownloadFile" => body
+                .and_then(|b| b.get("relativePath"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or((400, "relativePath is required".to_owned()))?,
+            _ => return Err((400, format!("Request type {type_name} is not supported"))),
+        };
+        Ok(
+            json!({"relativePath": relative_path, "queryParams": {"temp_url_sig": new_id().replace('-', ""), "temp_url_expires": expires}}),
+        )
     }
 
     fn role_of(&self, login: &str, dialog_id: &str) -> Role {
@@ -573,6 +608,9 @@ impl Core {
                     body.conversation_field.as_slice(),
                 )
                 .map(|msg| reply(req, 200, "StringResponse", json!(msg))),
+            UmsRequest::Other { type_name, body } => self
+                .file_url(&type_name, body.as_ref())
+                .map(|b| reply(req, 200, "ms.BaseGenerateURLResponse", b)),
             other => Err((
                 400,
                 format!(

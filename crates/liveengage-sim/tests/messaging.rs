@@ -573,3 +573,68 @@ async fn an_unanswered_ring_expires_and_is_offered_again() {
     assert!(transcript.has(|e| matches!(e, Entry::RingExpired { ring_id } if *ring_id == first)));
     assert!(transcript.has(|e| matches!(e, Entry::Accepted { .. })));
 }
+
+#[tokio::test]
+async fn file_urls_and_min_last_updated_time() {
+    let sim = Sim::builder().start().await.unwrap();
+    let mut bot = Agent::connect(&sim, "echo-bot").await;
+    bot.start().await;
+    let mut consumer = sim.consumer().await.unwrap();
+    let conv = consumer.open_conversation(None).await.unwrap();
+    bot.take_next().await;
+
+    let upload = bot
+        .request(
+            ".ams.ms.GenerateURLForUploadFile",
+            json!({"fileSize":5020,"fileType":"JPEG"}),
+        )
+        .await;
+    assert_eq!(upload.code, 200);
+    let body = upload.body.unwrap();
+    let path = body["relativePath"].as_str().unwrap().to_owned();
+    assert!(
+        path.starts_with("/v1/AUTH_async-images/12345678/") && path.ends_with(".JPEG"),
+        "{path}"
+    );
+    assert!(body["queryParams"]["temp_url_sig"].is_string());
+    assert!(body["queryParams"]["temp_url_expires"].is_string());
+    let download = bot
+        .request(
+            ".ams.ms.GenerateURLForDownloadFile",
+            json!({"relativePath": path}),
+        )
+        .await;
+    assert_eq!(download.body.unwrap()["relativePath"], path.as_str());
+    let missing = bot
+        .request(".ams.ms.GenerateURLForDownloadFile", json!({}))
+        .await;
+    assert_eq!(missing.code, 400);
+
+    // A subscription with minLastUpdatedTime in the future starts empty; one without lists the conversation.
+    let later = bot
+        .request(
+            ".ams.aam.SubscribeExConversations",
+            json!({"convState":["OPEN"],"minLastUpdatedTime": 4_000_000_000_000i64}),
+        )
+        .await;
+    let later_id = later.body.unwrap()["subscriptionId"].clone();
+    let initial = bot
+        .wait_for("ExConversationChangeNotification", |b| {
+            b["subscriptionId"] == later_id
+        })
+        .await;
+    assert_eq!(initial["changes"], json!([]));
+    let all = bot
+        .request(
+            ".ams.aam.SubscribeExConversations",
+            json!({"convState":["OPEN"]}),
+        )
+        .await;
+    let all_id = all.body.unwrap()["subscriptionId"].clone();
+    let initial = bot
+        .wait_for("ExConversationChangeNotification", |b| {
+            b["subscriptionId"] == all_id
+        })
+        .await;
+    assert_eq!(initial["changes"][0]["result"]["convId"], conv.as_str());
+}
