@@ -20,7 +20,12 @@
 //! - request/response correlation with per-request timeouts; a failed request
 //!   says whether it may nevertheless have happened.
 //!
+//! Logging in: `liveengage_auth::Authenticator` implements [`BearerProvider`]
+//! (login, refresh, one re-login for many stale sockets), and [`socket_base`]
+//! finds the socket domain through CSDS.
+//!
 //! Dependencies: `tokio-tungstenite` (WebSocket client, rustls for `wss://`),
+//! `liveengage-auth` (Login Service),
 //! `liveengage-proto` (every wire type), `tokio`, `futures`, `uuid` (request ids),
 //! `tracing`.
 //!
@@ -56,6 +61,7 @@ pub mod codes;
 mod config;
 mod connection;
 mod inner;
+mod login_service;
 mod mapping;
 mod socket;
 mod state;
@@ -64,3 +70,4 @@ pub use auth::{AgentLogin, BearerProvider, LoginError};
 pub use channel::{MessagingChannel, TransportStats};
 pub use config::MessagingConfig;
 pub use connector_core;
+pub use login_service::{SOCKET_SERVICE, socket_base};

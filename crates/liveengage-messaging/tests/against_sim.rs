@@ -368,3 +368,67 @@ async fn a_restarted_bot_answers_what_arrived_while_it_was_away_once() {
     handle.shutdown();
     task.await.unwrap().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bot_logged_in_through_csds_and_the_login_service_survives_token_expiry() {
+    use liveengage_auth::{AuthConfig, Authenticator, Credentials};
+
+    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let auth = Authenticator::new(
+        AuthConfig::new(
+            sim.account_id(),
+            Credentials::user_password("echo-bot", "secret"),
+        )
+        .with_csds_base(sim.base_url().parse().unwrap())
+        .allow_http(true),
+    )
+    .unwrap();
+    let base = liveengage_messaging::socket_base(&auth).await.unwrap();
+    assert_eq!(base.scheme(), "ws");
+    let config = MessagingConfig::new("bot-1", sim.account_id(), base)
+        .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
+    let channel = MessagingChannel::start(config, Arc::new(auth.clone()));
+    let connector = Connector::builder(
+        ConnectorConfig::new("bot-1"),
+        channel,
+        Arc::new(Commands),
+        Arc::new(ErrorHandling::new("Human")),
+    )
+    .build();
+    let handle = connector.handle();
+    let task = tokio::spawn(connector.run());
+    let mut status = handle.watch_status();
+    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
+        .await
+        .unwrap()
+        .unwrap();
+    let first = auth.current().unwrap().generation();
+
+    let mut consumer = sim.consumer().await.unwrap();
+    let conversation = consumer.open_conversation(None).await.unwrap();
+    consumer.send_text("hi").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: hi");
+
+    assert!(sim.faults().expire_tokens() >= 1);
+    let auth_watch = auth.clone();
+    eventually("a new login", || {
+        auth_watch.current().is_some_and(|s| s.generation() > first)
+    })
+    .await;
+    consumer.send_text("still here").await.unwrap();
+    assert_eq!(
+        consumer.next_agent_text(WAIT).await.unwrap(),
+        "echo: still here"
+    );
+    let texts: Vec<String> = sim
+        .transcript(&conversation)
+        .unwrap()
+        .texts()
+        .into_iter()
+        .filter(|(role, _)| *role != Role::Consumer)
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(texts, ["echo: hi", "echo: still here"]);
+    handle.shutdown();
+    task.await.unwrap().unwrap();
+}
