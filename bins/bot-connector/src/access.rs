@@ -1,0 +1,195 @@
+//! Who may do what: roles, permissions and API tokens.
+//!
+//! As in LiveEngage, Admin and Campaign Manager may do everything; Agent and
+//! Agent Manager may view, stop, edit and delete bots but not create or
+//! start them; a custom role holds exactly the permissions it was given.
+
+use std::collections::BTreeSet;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// One thing a token may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// See bots, status, metrics and errors; use the tester.
+    View,
+    /// Add bots.
+    Create,
+    /// Start bots.
+    Start,
+    /// Stop bots.
+    Stop,
+    /// Change bots (and test their connection).
+    Edit,
+    /// Delete bots.
+    Delete,
+    /// Create and revoke API tokens; read the audit log.
+    ManageTokens,
+}
+
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Self; 7] = [
+        Self::View,
+        Self::Create,
+        Self::Start,
+        Self::Stop,
+        Self::Edit,
+        Self::Delete,
+        Self::ManageTokens,
+    ];
+
+    /// The snake_case name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::View => "view",
+            Self::Create => "create",
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Edit => "edit",
+            Self::Delete => "delete",
+            Self::ManageTokens => "manage_tokens",
+        }
+    }
+}
+
+/// A token's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything.
+    Admin,
+    /// Everything.
+    CampaignManager,
+    /// View, stop, edit, delete.
+    AgentManager,
+    /// View, stop, edit, delete.
+    Agent,
+    /// Exactly the permissions listed on the token.
+    Custom,
+}
+
+impl Role {
+    /// The snake_case name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::CampaignManager => "campaign_manager",
+            Self::AgentManager => "agent_manager",
+            Self::Agent => "agent",
+            Self::Custom => "custom",
+        }
+    }
+
+    /// The role named `s`.
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Admin,
+            Self::CampaignManager,
+            Self::AgentManager,
+            Self::Agent,
+            Self::Custom,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// The permissions of a built-in role (`custom` has none of its own).
+    #[must_use]
+    pub fn permissions(self) -> BTreeSet<Permission> {
+        use Permission::{Delete, Edit, Stop, View};
+        match self {
+            Self::Admin | Self::CampaignManager => Permission::ALL.into_iter().collect(),
+            Self::AgentManager | Self::Agent => [View, Stop, Edit, Delete].into_iter().collect(),
+            Self::Custom => BTreeSet::new(),
+        }
+    }
+}
+
+/// The caller of a request, from a valid token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The token id.
+    pub token_id: String,
+    /// The token's name.
+    pub name: String,
+    /// The role.
+    pub role: Role,
+    /// What it may do.
+    pub permissions: BTreeSet<Permission>,
+}
+
+impl Caller {
+    /// A caller with `role` (and, for custom roles, `custom` permissions).
+    #[must_use]
+    pub fn new(token_id: &str, name: &str, role: Role, custom: &[Permission]) -> Self {
+        let permissions = if role == Role::Custom {
+            custom.iter().copied().collect()
+        } else {
+            role.permissions()
+        };
+        Self {
+            token_id: token_id.to_owned(),
+            name: name.to_owned(),
+            role,
+            permissions,
+        }
+    }
+
+    /// Whether the caller may do `permission`.
+    #[must_use]
+    pub fn may(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
+    /// `name (id)`, for the audit log.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.token_id)
+    }
+}
+
+/// The SHA-256 of a token, hex: what the database stores.
+#[must_use]
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new random token (`bc_` and 40 letters and digits).
+#[must_use]
+pub fn generate_token() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let body: String = (0..40)
+        .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
+        .collect();
+    format!("bc_{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agents_may_stop_edit_delete_but_not_create_or_start() {
+        for role in [Role::Agent, Role::AgentManager] {
+            let c = Caller::new("t", "n", role, &[Permission::Create]);
+            assert!(
+                c.may(Permission::Stop) && c.may(Permission::Edit) && c.may(Permission::Delete)
+            );
+            assert!(!c.may(Permission::Create) && !c.may(Permission::Start));
+        }
+        let custom = Caller::new("t", "n", Role::Custom, &[Permission::Start]);
+        assert_eq!(custom.permissions.len(), 1);
+        assert!(custom.may(Permission::Start) && !custom.may(Permission::View));
+        assert_eq!(hash_token("abc").len(), 64);
+        assert_ne!(generate_token(), generate_token());
+    }
+}

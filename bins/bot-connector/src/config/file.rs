@@ -1,0 +1,166 @@
+//! The configuration file: `[server]` and `[[bots]]`.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use connector_core::Secret;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::bot::BotSpec;
+use super::env::substitute;
+use super::error::{ConfigError, FieldError};
+use super::validate::parse_bot;
+
+/// A parsed and validated configuration file.
+#[derive(Debug, Clone)]
+pub struct FileConfig {
+    /// The `[server]` section.
+    pub server: ServerSpec,
+    /// The `[[bots]]`.
+    pub bots: Vec<BotSpec>,
+    /// The bots as written (`${ENV}` references kept), in the same order.
+    pub raw_bots: Vec<Value>,
+}
+
+/// The `[server]` section: the management API, dashboard and storage.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSpec {
+    /// Where the API, dashboard and `/metrics` listen (default `127.0.0.1:8080`).
+    #[serde(default = "default_listen")]
+    pub listen: SocketAddr,
+    /// The SQLite file (default `bot-connector.db` beside the config file);
+    /// created on first start.
+    #[serde(default = "default_database")]
+    pub database: PathBuf,
+    /// An Admin API token to accept (`${ENV}` recommended). Without one, and
+    /// with no token in the database yet, an Admin token is generated and
+    /// printed once.
+    #[serde(default)]
+    pub admin_token: Option<Secret>,
+}
+
+fn default_listen() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+fn default_database() -> PathBuf {
+    PathBuf::from("bot-connector.db")
+}
+
+impl Default for ServerSpec {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+            database: default_database(),
+            admin_token: None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    server: Option<Value>,
+    #[serde(default)]
+    bots: Vec<Value>,
+}
+
+/// Reads and checks the file at `path`, with `${ENV}` from the process environment.
+///
+/// # Errors
+///
+/// [`ConfigError`] listing every problem with its key path.
+pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_file(&text, &path.display().to_string(), base, &|n| {
+        std::env::var(n).ok()
+    })
+}
+
+/// Parses configuration text; `name` names it in messages, relative paths
+/// start at `base_dir`, `env` resolves `${NAME}`.
+///
+/// # Errors
+///
+/// [`ConfigError`] listing every problem with its key path.
+pub fn parse_file(
+    text: &str,
+    name: &str,
+    base_dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<FileConfig, ConfigError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+        path: name.to_owned(),
+        message: e.to_string(),
+    })?;
+    let json = serde_json::to_value(table).map_err(|e| ConfigError::Syntax {
+        path: name.to_owned(),
+        message: e.to_string(),
+    })?;
+    let raw: RawFile = serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        ConfigError::Invalid(vec![FieldError::new(
+            if path == "." { String::new() } else { path },
+            e.into_inner().to_string(),
+        )])
+    })?;
+    let mut errors = Vec::new();
+    let server = match raw.server {
+        None => ServerSpec::default(),
+        Some(mut value) => {
+            let parsed = substitute(&mut value, env).and_then(|()| {
+                serde_path_to_error::deserialize::<_, ServerSpec>(value).map_err(|e| {
+                    vec![FieldError::new(
+                        e.path().to_string(),
+                        e.into_inner().to_string(),
+                    )]
+                })
+            });
+            match parsed {
+                Ok(server) => server,
+                Err(e) => {
+                    errors.extend(e.into_iter().map(|e| e.under("server")));
+                    ServerSpec::default()
+                }
+            }
+        }
+    };
+    let mut server = server;
+    if server.database.is_relative() {
+        server.database = base_dir.join(&server.database);
+    }
+    let mut bots = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, raw_bot) in raw.bots.iter().enumerate() {
+        let prefix = format!("bots[{i}]");
+        match parse_bot(raw_bot, base_dir, env) {
+            Ok(bot) => {
+                if !seen.insert(bot.id.clone()) {
+                    errors.push(FieldError::new(
+                        format!("{prefix}.id"),
+                        format!("bot id {:?} is used twice; ids must be unique", bot.id),
+                    ));
+                }
+                bots.push(bot);
+            }
+            Err(e) => errors.extend(e.into_iter().map(|e| e.under(&prefix))),
+        }
+    }
+    if errors.is_empty() {
+        Ok(FileConfig {
+            server,
+            bots,
+            raw_bots: raw.bots,
+        })
+    } else {
+        Err(ConfigError::Invalid(errors))
+    }
+}

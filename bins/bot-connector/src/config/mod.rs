@@ -1,0 +1,23 @@
+//! The configuration: the file `bot-connector run --config` reads, and the
+//! bot definitions the management API stores.
+//!
+//! One pipeline serves both: a raw tree (TOML converted to JSON, or the API's
+//! JSON) gets its `${ENV}` references substituted, is deserialized with the
+//! path of the first bad key, then validated as a whole so every semantic
+//! error is reported with its key path at once.
+
+mod bot;
+mod engine;
+mod env;
+mod error;
+mod file;
+mod validate;
+
+pub use bot::{
+    BotSpec, CombineSpec, ConversationSpec, FunctionSpec, LiveEngageSpec, LoginSpec, RuntimeSpec,
+};
+pub use engine::{EngineSpec, ScriptSpec};
+pub use env::substitute;
+pub use error::{ConfigError, FieldError};
+pub use file::{FileConfig, ServerSpec, load_file, parse_file};
+pub use validate::{parse_bot, validate_bot};

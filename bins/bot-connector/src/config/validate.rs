@@ -1,0 +1,174 @@
+//! Turns a raw bot tree into a checked [`BotSpec`], collecting every error.
+
+use std::path::Path;
+
+use engine_script::ScriptEngine;
+use serde_json::Value;
+
+use super::bot::{BotSpec, ConversationSpec, LoginSpec};
+use super::engine::EngineSpec;
+use super::env::substitute;
+use super::error::FieldError;
+
+/// Substitutes `${ENV}` references in `raw`, deserializes it and validates
+/// the result. Relative script paths are resolved against `base_dir`.
+///
+/// # Errors
+///
+/// Every problem found, each with its key path relative to the bot.
+pub fn parse_bot(
+    raw: &Value,
+    base_dir: &Path,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<BotSpec, Vec<FieldError>> {
+    let mut value = raw.clone();
+    substitute(&mut value, env)?;
+    let mut spec: BotSpec = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        vec![FieldError::new(path, e.into_inner().to_string())]
+    })?;
+    let EngineSpec::Script(script) = &mut spec.engine;
+    if let Some(path) = &script.path
+        && path.is_relative()
+    {
+        script.path = Some(base_dir.join(path));
+    }
+    let errors = validate_bot(&spec);
+    if errors.is_empty() {
+        Ok(spec)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The semantic checks of one bot (everything serde cannot say).
+#[must_use]
+pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut fail = |path: &str, message: String| errors.push(FieldError::new(path, message));
+
+    if !valid_id(&spec.id) {
+        fail(
+            "id",
+            format!(
+                "{:?} is not a valid bot id; use 1-64 lowercase letters, digits, `-` or `_`",
+                spec.id
+            ),
+        );
+    }
+    let le = &spec.liveengage;
+    if le.account_id.trim().is_empty() {
+        fail(
+            "liveengage.account_id",
+            "is empty; set the LiveEngage account (site) id".into(),
+        );
+    }
+    if !matches!(le.csds.scheme(), "http" | "https") {
+        fail(
+            "liveengage.csds",
+            format!("{} is not an http(s) URL", le.csds),
+        );
+    }
+    match &le.login {
+        LoginSpec::Password { username, password } => {
+            if username.trim().is_empty() {
+                fail(
+                    "liveengage.login.username",
+                    "is empty; set the bot user's login name".into(),
+                );
+            }
+            if password.is_empty() {
+                fail(
+                    "liveengage.login.password",
+                    "is empty; set it (`${ENV}` keeps it out of the file)".into(),
+                );
+            }
+        }
+    }
+    for (name, id) in &le.skills {
+        if id.trim().is_empty() {
+            fail(
+                &format!("liveengage.skills.{name}"),
+                "has no skill id".into(),
+            );
+        }
+    }
+    let skill = &spec.escalation.transfer_skill;
+    if skill.trim().is_empty() {
+        fail(
+            "escalation.transfer_skill",
+            "is empty; name the skill conversations are escalated to".into(),
+        );
+    } else if !le.skills.contains_key(skill) {
+        fail(
+            "escalation.transfer_skill",
+            format!("skill {skill:?} is not in liveengage.skills; add it with its id"),
+        );
+    }
+    let ConversationSpec::Messaging { combine, .. } = &spec.conversation;
+    if let Some(combine) = combine {
+        if combine.max_messages < 2 {
+            fail(
+                "conversation.combine.max_messages",
+                "must be at least 2 (1 would combine nothing)".into(),
+            );
+        }
+        if combine.window.is_zero() {
+            fail(
+                "conversation.combine.window",
+                "must be longer than 0s".into(),
+            );
+        }
+    }
+    match &spec.engine {
+        EngineSpec::Script(script) => match (&script.path, &script.source) {
+            (Some(_), Some(_)) | (None, None) => fail(
+                "engine",
+                "set exactly one of `path` (a script file) and `source` (the script text)".into(),
+            ),
+            (Some(path), None) => {
+                if let Err(err) = ScriptEngine::from_path(path) {
+                    fail("engine.path", err.to_string());
+                }
+            }
+            (None, Some(source)) => {
+                if let Err(err) = ScriptEngine::from_toml_str(source) {
+                    fail("engine.source", err.to_string());
+                }
+            }
+        },
+    }
+    for (id, function) in &spec.functions {
+        if !matches!(function.url.scheme(), "http" | "https") {
+            fail(
+                &format!("functions.{id}.url"),
+                format!("{} is not an http(s) URL", function.url),
+            );
+        }
+    }
+    let rt = &spec.runtime;
+    if rt.engine_timeout.is_zero() {
+        fail("runtime.engine_timeout", "must be longer than 0s".into());
+    }
+    if rt.max_open_conversations == 0 {
+        fail(
+            "runtime.max_open_conversations",
+            "must be at least 1".into(),
+        );
+    }
+    if rt.max_concurrent_turns == 0 {
+        fail("runtime.max_concurrent_turns", "must be at least 1".into());
+    }
+    errors
+}
+
+/// Whether `id` is a valid bot id.
+#[must_use]
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}

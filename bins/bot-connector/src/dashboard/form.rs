@@ -1,0 +1,191 @@
+//! The add/edit wizard's form, to and from a bot definition.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use super::html::esc;
+
+/// The wizard's fields as a definition (the same JSON the API takes).
+#[must_use]
+pub fn to_definition(form: &HashMap<String, String>) -> Value {
+    let get = |k: &str| form.get(k).map(|s| s.trim().to_owned()).unwrap_or_default();
+    let opt = |k: &str| {
+        let v = get(k);
+        if v.is_empty() {
+            Value::Null
+        } else {
+            Value::String(v)
+        }
+    };
+    let mut skills = Map::new();
+    for line in get("skills").lines() {
+        if let Some((name, id)) = line.split_once('=') {
+            skills.insert(name.trim().to_owned(), Value::String(id.trim().to_owned()));
+        }
+    }
+    let mut conversation = json!({"type": "messaging", "welcome": form.contains_key("welcome")});
+    if form.contains_key("combine") {
+        conversation["combine"] = json!({
+            "max_messages": get("combine_max").parse::<u64>().unwrap_or(0),
+            "window": get("combine_window"),
+        });
+    }
+    let mut escalation = json!({"transfer_skill": get("transfer_skill")});
+    for key in ["customer_message", "agent_message", "failure_message"] {
+        if !get(key).is_empty() {
+            escalation[key] = opt(key);
+        }
+    }
+    let mut definition = json!({
+        "id": get("id"),
+        "liveengage": {
+            "account_id": get("account_id"),
+            "login": {"type": "password", "username": get("username"), "password": get("password")},
+            "skills": skills,
+        },
+        "conversation": conversation,
+        "escalation": escalation,
+        "engine": {"type": "script", "source": get("script")},
+    });
+    if !get("name").is_empty() {
+        definition["name"] = opt("name");
+    }
+    if !get("csds").is_empty() {
+        definition["liveengage"]["csds"] = opt("csds");
+    }
+    definition
+}
+
+/// The wizard's fields prefilled from a (redacted) definition.
+#[must_use]
+pub fn from_definition(d: &Value) -> HashMap<String, String> {
+    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    let mut f = HashMap::new();
+    f.insert("id".into(), s(&d["id"]));
+    f.insert("name".into(), s(&d["name"]));
+    f.insert("account_id".into(), s(&d["liveengage"]["account_id"]));
+    f.insert("csds".into(), s(&d["liveengage"]["csds"]));
+    f.insert("username".into(), s(&d["liveengage"]["login"]["username"]));
+    f.insert("password".into(), s(&d["liveengage"]["login"]["password"]));
+    let skills = d["liveengage"]["skills"]
+        .as_object()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    f.insert("skills".into(), skills);
+    if d["conversation"]["welcome"].as_bool() == Some(true) {
+        f.insert("welcome".into(), "on".into());
+    }
+    if let Some(c) = d["conversation"]["combine"].as_object() {
+        f.insert("combine".into(), "on".into());
+        f.insert(
+            "combine_max".into(),
+            c.get("max_messages")
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+        );
+        f.insert(
+            "combine_window".into(),
+            c.get("window").map(s).unwrap_or_default(),
+        );
+    }
+    for key in [
+        "transfer_skill",
+        "customer_message",
+        "agent_message",
+        "failure_message",
+    ] {
+        f.insert(key.into(), s(&d["escalation"][key]));
+    }
+    f.insert("script".into(), s(&d["engine"]["source"]));
+    f
+}
+
+/// The wizard's HTML: bot user, conversation type, escalation, engine.
+#[must_use]
+pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> String {
+    let v = |k: &str| esc(f.get(k).map(String::as_str).unwrap_or_default());
+    let checked = |k: &str| if f.contains_key(k) { "checked" } else { "" };
+    let readonly = if editing { "readonly" } else { "" };
+    format!(
+        "<form id=wizard method=post action='{action}'>\
+<fieldset><legend>1. Bot user</legend>\
+<label>Bot id <input type=text name=id value='{id}' {readonly} required pattern='[a-z0-9_-]{{1,64}}'></label>\
+<label>Name <input type=text name=name value='{name}'></label>\
+<label>LiveEngage account id <input type=text name=account_id value='{account}' required></label>\
+<label>CSDS base URL (empty: LivePerson production) <input type=text name=csds value='{csds}'></label>\
+<label>Bot user login name <input type=text name=username value='{username}' required></label>\
+<label>Password (or ${{ENV_VAR}}) <input type=password name=password value='{password}'></label>\
+<label>Skills, one <code>name=id</code> per line <textarea name=skills rows=3>{skills}</textarea></label></fieldset>\
+<fieldset><legend>2. Conversation type: messaging</legend>\
+<label><input type=checkbox name=welcome {welcome}> Welcome event on new and transferred conversations</label>\
+<label><input type=checkbox name=combine {combine}> Combine messages: at most \
+<input type=text name=combine_max value='{cmax}' size=3 style='width:4em'> within \
+<input type=text name=combine_window value='{cwin}' placeholder=2s style='width:5em'></label></fieldset>\
+<fieldset><legend>3. Escalation</legend>\
+<label>Transfer to skill <input type=text name=transfer_skill value='{skill}' required></label>\
+<label>Transfer message to customer <input type=text name=customer_message value='{cm}'></label>\
+<label>Transfer message to agent <input type=text name=agent_message value='{am}'></label>\
+<label>Transfer failure message <input type=text name=failure_message value='{fm}'></label></fieldset>\
+<fieldset><legend>4. Engine: script</legend>\
+<label>Script (engine-script TOML) <textarea name=script rows=12>{script}</textarea></label>\
+<button type=button id=test>Test connection</button> <span id=test-result></span></fieldset>\
+<button type=submit id=save>Save</button></form>\
+<script>document.getElementById('test').onclick=async()=>{{const r=document.getElementById('test-result');r.textContent='testing...';\
+const res=await fetch('/bots/test-form',{{method:'POST',body:new URLSearchParams(new FormData(document.getElementById('wizard')))}});\
+const j=await res.json();r.textContent=j.ok?('OK: '+j.message):('Failed: '+(j.message||(j.error&&j.error.message)));}};</script>",
+        id = v("id"),
+        name = v("name"),
+        account = v("account_id"),
+        csds = v("csds"),
+        username = v("username"),
+        password = v("password"),
+        skills = v("skills"),
+        welcome = checked("welcome"),
+        combine = checked("combine"),
+        cmax = v("combine_max"),
+        cwin = v("combine_window"),
+        skill = v("transfer_skill"),
+        cm = v("customer_message"),
+        am = v("agent_message"),
+        fm = v("failure_message"),
+        script = v("script"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_round_trips_through_a_definition() {
+        let mut f = HashMap::new();
+        for (k, v) in [
+            ("id", "b1"),
+            ("account_id", "123"),
+            ("username", "u"),
+            ("password", "p"),
+            ("skills", "human=2\nBot = 1"),
+            ("welcome", "on"),
+            ("transfer_skill", "human"),
+            ("customer_message", "wait"),
+            ("script", "[fallback]"),
+            ("csds", "http://x"),
+        ] {
+            f.insert(k.to_owned(), v.to_owned());
+        }
+        let d = to_definition(&f);
+        assert_eq!(d["liveengage"]["skills"]["Bot"], "1");
+        assert_eq!(d["conversation"]["welcome"], true);
+        assert!(d["escalation"].get("agent_message").is_none());
+        let back = from_definition(&d);
+        assert_eq!(back["skills"], "Bot=1\nhuman=2");
+        assert_eq!(back["customer_message"], "wait");
+        assert_eq!(to_definition(&back), d);
+    }
+}
