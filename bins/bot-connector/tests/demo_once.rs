@@ -11,7 +11,11 @@ fn demo_once_prints_a_transcript_with_every_outcome_and_exits_0() {
         .expect("run bot-connector");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "exit {:?}\n{stdout}\n{stderr}", output.status);
+    assert!(
+        output.status.success(),
+        "exit {:?}\n{stdout}\n{stderr}",
+        output.status
+    );
     for expected in [
         "welcome to Trailhead Outfitters",
         "quick replies: [Track my order]",
@@ -22,6 +26,9 @@ fn demo_once_prints_a_transcript_with_every_outcome_and_exits_0() {
         "conversation closed by",
         "Bot metrics: 2 conversations, 1 transferred, 1 closed, 0 escalated",
     ] {
-        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing {expected:?} in:\n{stdout}"
+        );
     }
 }
