@@ -130,7 +130,8 @@ pub struct WatsonConfig {
     pub stateless: bool,
     /// Credentials.
     pub auth: AuthConfig,
-    /// Timeout of one HTTP call, in seconds (default 20).
+    /// Timeout of one HTTP call, in seconds (default 20). `0` sets none, leaving
+    /// the HTTP client's own timeouts and the runtime's engine timeout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timeout_secs: Option<u64>,
     /// Show only `output.generic` items without `channels`, or whose `channels`
@@ -186,10 +187,10 @@ impl WatsonConfig {
         self
     }
 
-    /// Sets the per-call timeout.
+    /// Sets the per-call timeout (whole seconds); `None` sets none.
     #[must_use]
-    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout_secs = Some(timeout.as_secs().max(1));
+    pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.request_timeout_secs = Some(timeout.map_or(0, |t| t.as_secs().max(1)));
         self
     }
 
@@ -210,11 +211,14 @@ impl WatsonConfig {
         }
     }
 
-    /// The per-call timeout.
+    /// The per-call timeout, if any.
     #[must_use]
-    pub fn request_timeout(&self) -> Duration {
-        self.request_timeout_secs
-            .map_or(DEFAULT_REQUEST_TIMEOUT, Duration::from_secs)
+    pub fn request_timeout(&self) -> Option<Duration> {
+        match self.request_timeout_secs {
+            None => Some(DEFAULT_REQUEST_TIMEOUT),
+            Some(0) => None,
+            Some(secs) => Some(Duration::from_secs(secs)),
+        }
     }
 
     /// Checks the configuration and returns the id of the assistant or workspace.
@@ -230,12 +234,6 @@ impl WatsonConfig {
             return Err(WatsonError::invalid(
                 "version",
                 format!("is `{version}`; write a date as YYYY-MM-DD, e.g. {DEFAULT_V2_VERSION}"),
-            ));
-        }
-        if self.request_timeout_secs == Some(0) {
-            return Err(WatsonError::invalid(
-                "request_timeout_secs",
-                "must be at least 1",
             ));
         }
         match &self.auth {

@@ -35,7 +35,7 @@ pub(crate) struct WatsonClient {
     auth: Authenticator,
     base: Url,
     version: String,
-    timeout: Duration,
+    timeout: Option<Duration>,
 }
 
 impl WatsonClient {
@@ -44,7 +44,7 @@ impl WatsonClient {
         auth: Authenticator,
         base: Url,
         version: String,
-        timeout: Duration,
+        timeout: Option<Duration>,
     ) -> Self {
         Self {
             client,
@@ -83,8 +83,10 @@ impl WatsonClient {
             let mut request = self
                 .client
                 .request(method.clone(), url.clone())
-                .header(ACCEPT, "application/json")
-                .timeout(self.timeout);
+                .header(ACCEPT, "application/json");
+            if let Some(timeout) = self.timeout {
+                request = request.timeout(timeout);
+            }
             if let Some(body) = body {
                 request = request.json(body);
             }

@@ -41,7 +41,7 @@ pub(crate) struct IamTokenManager {
     client: reqwest::Client,
     url: Url,
     apikey: Secret,
-    timeout: Duration,
+    timeout: Option<Duration>,
     cached: Mutex<Option<CachedToken>>,
 }
 
@@ -50,7 +50,7 @@ impl IamTokenManager {
         client: reqwest::Client,
         url: Url,
         apikey: Secret,
-        timeout: Duration,
+        timeout: Option<Duration>,
     ) -> Self {
         Self {
             client,
@@ -96,16 +96,17 @@ impl IamTokenManager {
     async fn exchange(&self) -> Result<CachedToken, EngineError> {
         let what = "IAM token request";
         let started = Instant::now();
-        let response = self
-            .client
-            .post(self.url.clone())
+        let mut request = self.client.post(self.url.clone());
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request
             .header(ACCEPT, "application/json")
             .form(&[
                 ("grant_type", GRANT_TYPE),
                 ("apikey", self.apikey.expose()),
                 ("response_type", "cloud_iam"),
             ])
-            .timeout(self.timeout)
             .send()
             .await
             .map_err(|e| transport_error(codes::AUTH, what, &e))?;
@@ -116,9 +117,16 @@ impl IamTokenManager {
             .await
             .map_err(|e| transport_error(codes::AUTH, what, &e))?;
         if !status.is_success() {
-            return Err(
-                HttpFailure::new(status, &headers, &body).into_engine_error(codes::AUTH, what)
-            );
+            let failure = HttpFailure::new(status, &headers, &body);
+            // IAM answers 400 to an unknown or malformed API key: a credentials
+            // problem, not a bad request of ours.
+            if status == reqwest::StatusCode::BAD_REQUEST {
+                return Err(EngineError::Unauthorized {
+                    code: codes::AUTH,
+                    message: format!("{what}: HTTP 400: {}", failure.message),
+                });
+            }
+            return Err(failure.into_engine_error(codes::AUTH, what));
         }
         let parsed: TokenResponse = serde_json::from_slice(&body)
             .map_err(|e| invalid(format!("not IAM's token JSON: {e}"), &body))?;
