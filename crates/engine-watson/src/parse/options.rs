@@ -1,14 +1,17 @@
 //! `option` and `suggestion` (disambiguation) responses: quick replies on
 //! messaging, a numbered text list on chat (chat has no quick replies).
 
-use connector_core::rich::{Button, QuickReplies};
+use connector_core::rich::{Button, Element, RichContentError};
 use connector_core::{ChannelType, EngineError, Output};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::invalid;
 use crate::error::codes;
 use crate::wire::Choice;
+
+/// json-pollock's maximum of quick replies per row.
+const MAX_ITEMS_PER_ROW: u8 = 8;
 
 /// An option offered on chat as a list line, remembered so that the consumer's
 /// answer (its number or its label) can be sent to Watson as the option's input.
@@ -49,16 +52,17 @@ pub(crate) fn choices_output(
                     raw,
                 ));
             }
-            let replies =
-                QuickReplies::new(offered.iter().map(|c| Button::publish(&c.label, &c.input)));
-            let output = Output::quick_replies(heading.join("\n"), &replies).map_err(|e| {
+            let replies = quick_replies(&offered).map_err(|e| {
                 invalid(
                     codes::LIST_UNDEFINED_OPTIONS,
                     &format!("the options cannot be quick replies: {e}"),
                     raw,
                 )
             })?;
-            Ok((output, Vec::new()))
+            Ok((
+                Output::quick_replies_raw(heading.join("\n"), replies),
+                Vec::new(),
+            ))
         }
         ChannelType::Chat => {
             let mut lines: Vec<String> = heading.iter().map(|s| (*s).to_owned()).collect();
@@ -71,6 +75,27 @@ pub(crate) fn choices_output(
             Ok((Output::text(lines.join("\n")), offered))
         }
     }
+}
+
+/// The quick-replies JSON, one publish-text button per choice.
+///
+/// Built from `Element::Button` rather than `rich::QuickReplies`, whose
+/// replies serialize without the `"type": "button"` that json-pollock and
+/// LivePerson's quick-reply example carry.
+fn quick_replies(offered: &[OfferedChoice]) -> Result<Value, RichContentError> {
+    let replies = offered
+        .iter()
+        .map(|c| {
+            let button = Element::Button(Button::publish(&c.label, &c.input));
+            button.check()?;
+            serde_json::to_value(&button).map_err(|_| RichContentError::NotAnElement)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(json!({
+        "type": "quickReplies",
+        "itemsPerRow": MAX_ITEMS_PER_ROW,
+        "replies": replies
+    }))
 }
 
 fn offered(choice: &Choice) -> Option<OfferedChoice> {
@@ -136,6 +161,7 @@ mod tests {
         assert_eq!(q.message, "Choose your Phone\nSelect the phone you like");
         assert_eq!(q.quick_replies["type"], "quickReplies");
         assert_eq!(q.quick_replies["replies"][1]["title"], "Android");
+        assert_eq!(q.quick_replies["replies"][1]["type"], "button");
         assert_eq!(
             q.quick_replies["replies"][1]["click"]["actions"][0],
             json!({"type": "publishText", "text": "2"})
