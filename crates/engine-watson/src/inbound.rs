@@ -108,6 +108,13 @@ mod tests {
             input_text(&file, &[]).as_deref(),
             Some(SEND_FILE_IDENTIFIER)
         );
+        let rich = EventKind::ConsumerRichContent {
+            content: json!({"type": "vertical", "elements": [{"type": "map", "la": 49.8, "lo": 2.0}]}),
+        };
+        assert_eq!(
+            input_text(&rich, &[]).as_deref(),
+            Some(connector_core::SEND_RICH_CONTENT_IDENTIFIER)
+        );
         assert_eq!(input_text(&EventKind::ConversationClosed, &[]), None);
     }
 
