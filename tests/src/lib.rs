@@ -55,6 +55,28 @@ impl RunningBot {
         skills: &[(&str, &str)],
         escalation: &str,
     ) -> Self {
+        Self::start_with(
+            sim,
+            engine,
+            skills,
+            escalation,
+            ConnectorConfig::new("bot-1"),
+        )
+        .await
+    }
+
+    /// As [`RunningBot::start`], with runtime settings of your own.
+    ///
+    /// # Panics
+    ///
+    /// When the bot does not come Online within [`WAIT`].
+    pub async fn start_with(
+        sim: &Arc<SimHandle>,
+        engine: Arc<dyn BotEngine>,
+        skills: &[(&str, &str)],
+        escalation: &str,
+        runtime: ConnectorConfig,
+    ) -> Self {
         let mut config = MessagingConfig::new(
             "bot-1",
             sim.account_id(),
@@ -66,7 +88,7 @@ impl RunningBot {
         }
         let channel = MessagingChannel::start(config, Arc::new(SimLogin(Arc::clone(sim))));
         let connector = Connector::builder(
-            ConnectorConfig::new("bot-1"),
+            runtime,
             Arc::clone(&channel) as Arc<dyn connector_core::ConversationChannel>,
             engine,
             Arc::new(ErrorHandling::new(escalation)),

@@ -97,11 +97,19 @@ async fn every_message_is_answered_exactly_once_while_sockets_keep_dying() {
             Err(failure) => failures.push(failure),
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{failures:#?}\nbot errors: {:#?}",
-        bot.handle.metrics().errors()
-    );
+    if !failures.is_empty() {
+        let transcripts: Vec<_> = failures
+            .iter()
+            .filter_map(|f| f.split(':').next())
+            .filter_map(|id| sim.transcript(id))
+            .take(3)
+            .collect();
+        panic!(
+            "{failures:#?}\nbot errors: {:#?}\nmetrics: {:?}\nfirst transcripts: {transcripts:#?}",
+            bot.handle.metrics().errors(),
+            bot.handle.metrics().snapshot(),
+        );
+    }
     killer.abort();
     let kills = kills.load(Ordering::SeqCst);
     println!("{kills} socket kills during the run");

@@ -87,7 +87,8 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
             };
         }
     };
-    let stream = match tokio_tungstenite::connect_async(url.as_str()).await {
+    let stream = match tokio_tungstenite::connect_async_with_config(url.as_str(), None, true).await
+    {
         Ok((stream, _)) => stream,
         Err(err) => {
             let unauthorized =

@@ -106,6 +106,8 @@ impl ConsumerClient {
         let tcp = TcpStream::connect((host.as_str(), port))
             .await
             .map_err(client)?;
+        // Small frames must not wait for Nagle's algorithm.
+        let _ = tcp.set_nodelay(true);
         let stream: Box<dyn ByteStream> = if secure {
             let ca = ca_pem.ok_or_else(|| {
                 SimError::Client("wss:// needs the emulator's CA certificate".into())

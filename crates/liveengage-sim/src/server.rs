@@ -154,6 +154,10 @@ impl SimBuilder {
             });
             (task, Some((certs.ca_pem, path)))
         } else {
+            // Small frames must not wait for Nagle's algorithm.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             let task = tokio::spawn(async move {
                 if let Err(e) = axum::serve(listener, app)
                     .with_graceful_shutdown(shutdown)

@@ -105,6 +105,8 @@ impl TlsListener {
                     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                     continue;
                 };
+                // Small frames must not wait for Nagle's algorithm.
+                let _ = tcp.set_nodelay(true);
                 let acceptor = acceptor.clone();
                 let handoff = tx.clone();
                 // Handshakes run on their own so a slow client blocks nobody.

@@ -19,8 +19,14 @@ pub struct QuickReplies {
     kind: QuickRepliesTag,
     /// Replies per row (1 to 8).
     pub items_per_row: u8,
-    /// The reply buttons.
+    /// The reply buttons (serialized with `"type":"button"`, as LiveEngage's
+    /// quick-reply examples show them).
+    #[serde(serialize_with = "as_buttons")]
     pub replies: Vec<Button>,
+}
+
+fn as_buttons<S: serde::Serializer>(replies: &[Button], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(replies.iter().cloned().map(Element::Button))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
