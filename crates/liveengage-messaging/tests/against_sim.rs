@@ -94,6 +94,43 @@ struct Bot {
     task: tokio::task::JoinHandle<Result<(), connector_runtime::RuntimeError>>,
 }
 
+type Running = (
+    ConnectorHandle,
+    tokio::task::JoinHandle<Result<(), connector_runtime::RuntimeError>>,
+);
+
+/// Runs the `Commands` engine over `channel` and waits until it is Online.
+async fn run_online(channel: Arc<MessagingChannel>) -> Running {
+    let connector = Connector::builder(
+        ConnectorConfig::new("bot-1"),
+        channel,
+        Arc::new(Commands),
+        Arc::new(ErrorHandling::new("Human")),
+    )
+    .build();
+    let handle = connector.handle();
+    let task = tokio::spawn(connector.run());
+    let mut status = handle.watch_status();
+    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
+        .await
+        .unwrap()
+        .unwrap();
+    (handle, task)
+}
+
+/// The bot's texts in a conversation, in order.
+fn bot_texts_in(sim: &SimHandle, conversation: &str) -> Vec<String> {
+    sim.transcript(conversation)
+        .map(|t| {
+            t.texts()
+                .into_iter()
+                .filter(|(role, _)| *role != Role::Consumer)
+                .map(|(_, t)| t)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 async fn start_bot() -> Bot {
     let sim = Arc::new(Sim::builder().start().await.unwrap());
     let login = Arc::new(SimLogin {
@@ -113,20 +150,7 @@ async fn start_bot() -> Bot {
     .with_keepalive(Duration::from_secs(5), Duration::from_secs(15))
     .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
     let channel = MessagingChannel::start(config, login.clone());
-    let connector = Connector::builder(
-        ConnectorConfig::new("bot-1"),
-        channel,
-        Arc::new(Commands),
-        Arc::new(ErrorHandling::new("Human")),
-    )
-    .build();
-    let handle = connector.handle();
-    let task = tokio::spawn(connector.run());
-    let mut status = handle.watch_status();
-    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
-        .await
-        .unwrap()
-        .unwrap();
+    let (handle, task) = run_online(channel).await;
     Bot {
         sim,
         login,
@@ -142,16 +166,7 @@ impl Bot {
     }
 
     fn bot_texts(&self, conversation: &str) -> Vec<String> {
-        self.sim
-            .transcript(conversation)
-            .map(|t| {
-                t.texts()
-                    .into_iter()
-                    .filter(|(role, _)| *role != Role::Consumer)
-                    .map(|(_, t)| t)
-                    .collect()
-            })
-            .unwrap_or_default()
+        bot_texts_in(&self.sim, conversation)
     }
 }
 
@@ -342,29 +357,16 @@ async fn a_restarted_bot_answers_what_arrived_while_it_was_away_once() {
     )
     .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
     let channel = MessagingChannel::start(config, login);
-    let connector = Connector::builder(
-        ConnectorConfig::new("bot-1"),
-        channel,
-        Arc::new(Commands),
-        Arc::new(ErrorHandling::new("Human")),
-    )
-    .build();
-    let handle = connector.handle();
-    let task = tokio::spawn(connector.run());
+    let (handle, task) = run_online(channel).await;
     assert_eq!(
         consumer.next_agent_text(WAIT).await.unwrap(),
         "echo: anyone?"
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let texts: Vec<String> = sim
-        .transcript(&conversation)
-        .unwrap()
-        .texts()
-        .into_iter()
-        .filter(|(role, _)| *role != Role::Consumer)
-        .map(|(_, t)| t)
-        .collect();
-    assert_eq!(texts, ["echo: hello", "echo: anyone?"]);
+    assert_eq!(
+        bot_texts_in(&sim, &conversation),
+        ["echo: hello", "echo: anyone?"]
+    );
     handle.shutdown();
     task.await.unwrap().unwrap();
 }
@@ -388,20 +390,7 @@ async fn a_bot_logged_in_through_csds_and_the_login_service_survives_token_expir
     let config = MessagingConfig::new("bot-1", sim.account_id(), base)
         .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
     let channel = MessagingChannel::start(config, Arc::new(auth.clone()));
-    let connector = Connector::builder(
-        ConnectorConfig::new("bot-1"),
-        channel,
-        Arc::new(Commands),
-        Arc::new(ErrorHandling::new("Human")),
-    )
-    .build();
-    let handle = connector.handle();
-    let task = tokio::spawn(connector.run());
-    let mut status = handle.watch_status();
-    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
-        .await
-        .unwrap()
-        .unwrap();
+    let (handle, task) = run_online(channel).await;
     let first = auth.current().unwrap().generation();
 
     let mut consumer = sim.consumer().await.unwrap();
@@ -420,15 +409,10 @@ async fn a_bot_logged_in_through_csds_and_the_login_service_survives_token_expir
         consumer.next_agent_text(WAIT).await.unwrap(),
         "echo: still here"
     );
-    let texts: Vec<String> = sim
-        .transcript(&conversation)
-        .unwrap()
-        .texts()
-        .into_iter()
-        .filter(|(role, _)| *role != Role::Consumer)
-        .map(|(_, t)| t)
-        .collect();
-    assert_eq!(texts, ["echo: hi", "echo: still here"]);
+    assert_eq!(
+        bot_texts_in(&sim, &conversation),
+        ["echo: hi", "echo: still here"]
+    );
     handle.shutdown();
     task.await.unwrap().unwrap();
 }
