@@ -132,6 +132,10 @@ fn bot_texts_in(sim: &SimHandle, conversation: &str) -> Vec<String> {
 }
 
 async fn start_bot() -> Bot {
+    start_bot_with(|config| config).await
+}
+
+async fn start_bot_with(tune: impl FnOnce(MessagingConfig) -> MessagingConfig) -> Bot {
     let sim = Arc::new(Sim::builder().start().await.unwrap());
     let login = Arc::new(SimLogin {
         sim: Arc::clone(&sim),
@@ -149,7 +153,7 @@ async fn start_bot() -> Bot {
     .with_request_timeout(Duration::from_secs(3))
     .with_keepalive(Duration::from_secs(5), Duration::from_secs(15))
     .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
-    let channel = MessagingChannel::start(config, login.clone());
+    let channel = MessagingChannel::start(tune(config), login.clone());
     let (handle, task) = run_online(channel).await;
     Bot {
         sim,
@@ -415,4 +419,32 @@ async fn a_bot_logged_in_through_csds_and_the_login_service_survives_token_expir
     );
     handle.shutdown();
     task.await.unwrap().unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_that_stops_answering_is_replaced() {
+    let bot = start_bot_with(|config| {
+        config
+            .with_request_timeout(Duration::from_millis(300))
+            .with_keepalive(Duration::from_millis(200), Duration::from_secs(5))
+    })
+    .await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("one").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: one");
+    let logins = bot.login.logins.load(Ordering::SeqCst);
+    // The emulator keeps the socket open but answers nothing in time: the
+    // keep-alive's GetClock times out and the transport reconnects.
+    bot.sim.faults().delay_responses(Duration::from_secs(2));
+    let login = Arc::clone(&bot.login);
+    eventually("a reconnect", || {
+        login.logins.load(Ordering::SeqCst) > logins
+    })
+    .await;
+    bot.sim.faults().clear();
+    consumer.send_text("two").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: two");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(bot.bot_texts(&conversation), ["echo: one", "echo: two"]);
+    bot.stop().await;
 }
