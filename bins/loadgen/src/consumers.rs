@@ -1,0 +1,117 @@
+//! The consumers: each opens a conversation and sends its messages.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use indicatif::ProgressBar;
+use liveengage_sim::SimHandle;
+use tokio::time::Instant;
+
+use crate::bot::ESCALATION_TEXT;
+use crate::options::Options;
+
+/// How long a consumer waits for an answer before counting the message lost.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What one consumer saw.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Its conversation, once opened.
+    pub conversation: Option<String>,
+    /// The texts it sent, in order.
+    pub sent: Vec<String>,
+    /// Turn latencies of the answered messages, in microseconds.
+    pub latencies_us: Vec<u64>,
+    /// Whether the bot escalated the conversation.
+    pub escalated: bool,
+    /// What went wrong on the consumer's side (open failures, timeouts).
+    pub problems: Vec<String>,
+}
+
+/// Drives consumer number `index` to the end of its messages (or the deadline).
+pub async fn drive(
+    sim: Arc<SimHandle>,
+    index: usize,
+    options: Arc<Options>,
+    deadline: Option<Instant>,
+    opened: Arc<AtomicUsize>,
+    progress: ProgressBar,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut consumer = match sim.consumer().await {
+        Ok(consumer) => consumer,
+        Err(e) => {
+            outcome
+                .problems
+                .push(format!("consumer {index}: no socket: {e}"));
+            return outcome;
+        }
+    };
+    let conversation = match consumer.open_conversation(None).await {
+        Ok(id) => id,
+        Err(e) => {
+            outcome
+                .problems
+                .push(format!("consumer {index}: no conversation: {e}"));
+            return outcome;
+        }
+    };
+    outcome.conversation = Some(conversation.clone());
+    opened.fetch_add(1, Ordering::Relaxed);
+    for m in 0..options.messages {
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let text = format!("c{index} m{m}");
+        let expected = format!("echo: {text}");
+        let started = Instant::now();
+        if let Err(e) = consumer.send_text(&text).await {
+            outcome
+                .problems
+                .push(format!("{conversation}: {text:?} not sent: {e}"));
+            break;
+        }
+        outcome.sent.push(text.clone());
+        let answered = loop {
+            match consumer.next_agent_text(ANSWER_TIMEOUT).await {
+                Ok(answer) if answer == expected => break Some(started.elapsed()),
+                Ok(answer) if answer == ESCALATION_TEXT => {
+                    outcome.escalated = true;
+                    break None;
+                }
+                // An earlier answer seen again is a duplicate: the transcript
+                // check counts it; keep waiting for this message's answer.
+                Ok(_) => {}
+                Err(e) => {
+                    outcome
+                        .problems
+                        .push(format!("{conversation}: {text:?} got no answer: {e}"));
+                    break None;
+                }
+            }
+        };
+        match answered {
+            Some(latency) => {
+                outcome
+                    .latencies_us
+                    .push(u64::try_from(latency.as_micros()).unwrap_or(u64::MAX));
+                progress.inc(1);
+            }
+            None => break,
+        }
+        let pause = options.pause().saturating_sub(started.elapsed());
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+    }
+    if !outcome.escalated
+        && outcome.problems.is_empty()
+        && let Err(e) = consumer.close_conversation().await
+    {
+        outcome
+            .problems
+            .push(format!("{conversation}: not closed: {e}"));
+    }
+    outcome
+}

@@ -1,0 +1,54 @@
+//! `loadgen`: load, latency and chaos runs. `cargo run --release -p loadgen -- --help`.
+
+use clap::Parser;
+use loadgen::Options;
+
+fn main() -> std::process::ExitCode {
+    let options = Options::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("loadgen: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let (json, markdown, chaos) = (
+        options.json.clone(),
+        options.markdown.clone(),
+        options.chaos,
+    );
+    let report = match runtime.block_on(loadgen::run(options)) {
+        Ok(report) => report,
+        Err(e) => {
+            eprintln!("loadgen: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let table = report.to_markdown();
+    println!("{table}");
+    if let Some(path) = json {
+        let text = serde_json::to_string_pretty(&report).unwrap_or_default();
+        if let Err(e) = std::fs::write(&path, text) {
+            eprintln!("loadgen: cannot write {}: {e}", path.display());
+        }
+    }
+    if let Some(path) = markdown
+        && let Err(e) = std::fs::write(&path, &table)
+    {
+        eprintln!("loadgen: cannot write {}: {e}", path.display());
+    }
+    for problem in &report.problems {
+        eprintln!("problem: {problem}");
+    }
+    if chaos && !report.exactly_once() {
+        eprintln!(
+            "loadgen: {} lost and {} duplicated messages",
+            report.lost, report.duplicated
+        );
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
+}
