@@ -133,8 +133,12 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
     let answered_turns = turns.len();
     let metrics = bench.handle.metrics();
     let mut errors_by_code = std::collections::BTreeMap::new();
+    let mut error_samples = std::collections::BTreeMap::new();
     for error in metrics.errors() {
         *errors_by_code.entry(error.code.to_string()).or_insert(0) += 1;
+        error_samples
+            .entry(error.code.to_string())
+            .or_insert_with(|| error.message.clone());
     }
     let report = Report {
         conversations: options.conversations,
@@ -166,6 +170,7 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
             _ => None,
         },
         errors_by_code,
+        error_samples,
         escalations: metrics.snapshot().escalated,
         chaos: chaos_counts,
     };

@@ -53,6 +53,8 @@ pub struct Report {
     pub rss_per_conversation_kib: Option<f64>,
     /// The bot's conversation errors by code.
     pub errors_by_code: BTreeMap<String, usize>,
+    /// The first message of each error code, to see what happened.
+    pub error_samples: BTreeMap<String, String>,
     /// Escalations the runtime counted.
     pub escalations: u64,
     /// Faults injected (chaos runs).

@@ -34,7 +34,11 @@ async fn a_short_chaos_run_loses_nothing_and_doubles_nothing() {
         + chaos.engine_stalls;
     assert!(injected >= 5, "only {injected} faults injected: {chaos:?}");
     assert!(report.messages_sent >= 40, "{report:?}");
-    assert_eq!(report.lost, 0, "lost messages: {:#?}", report.problems);
+    assert_eq!(
+        report.lost, 0,
+        "lost messages: {:#?}\nerrors: {:#?}",
+        report.problems, report.error_samples
+    );
     assert_eq!(report.duplicated, 0, "duplicated answers");
     assert!(report.answered > 0);
 }

@@ -96,7 +96,9 @@ impl MessagingChannel {
         let deadline = Instant::now() + self.inner.config.send_grace;
         let mut uncertain = false;
         let mut last = RequestError::NotConnected;
-        for _ in 0..MAX_ATTEMPTS {
+        // Bounded by the send grace: every way round the loop waits for a
+        // socket (until the deadline) or for an answer (the request timeout).
+        loop {
             let Some(socket) = self.inner.ready_socket(deadline).await else {
                 break;
             };
@@ -104,8 +106,13 @@ impl MessagingChannel {
                 match done(socket.clone()).await {
                     Ok(true) => return Ok(()),
                     Ok(false) => uncertain = false,
+                    Err(err @ RequestError::Rejected { .. }) => {
+                        // Cannot tell whether it happened; do not risk a duplicate.
+                        return Err(failed(code, &err, true));
+                    }
                     Err(err) => {
                         last = err;
+                        tokio::time::sleep(STALE_SOCKET_PAUSE).await;
                         continue;
                     }
                 }
@@ -126,7 +133,11 @@ impl MessagingChannel {
                         socket.close();
                     }
                 }
-                Err(err @ RequestError::NotConnected) => last = err,
+                Err(err @ RequestError::NotConnected) => {
+                    last = err;
+                    // The socket just died; its replacement is on the way.
+                    tokio::time::sleep(STALE_SOCKET_PAUSE).await;
+                }
                 Err(err) => return Err(failed(code, &err, false)),
             }
         }
@@ -179,8 +190,8 @@ pub struct TransportStats {
     pub pending_requests: usize,
 }
 
-/// How many times a send is tried across reconnects.
-const MAX_ATTEMPTS: usize = 4;
+/// A pause before asking again for a socket that was just found dead.
+const STALE_SOCKET_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 fn failed(code: ErrorCode, err: &RequestError, may_have_happened: bool) -> ChannelError {
     ChannelError::Failed {
