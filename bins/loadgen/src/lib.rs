@@ -16,6 +16,7 @@ pub mod options;
 pub mod proc_stats;
 pub mod random;
 pub mod report;
+pub mod sweep;
 mod verify;
 
 use std::sync::Arc;

@@ -5,6 +5,10 @@ use loadgen::Options;
 
 fn main() -> std::process::ExitCode {
     let options = Options::parse();
+    // Every conversation holds two sockets here (consumer and emulator side).
+    if let Err(e) = rlimit::increase_nofile_limit(1 << 20) {
+        eprintln!("loadgen: could not raise the open-file limit: {e}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -15,6 +19,9 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
+    if !options.sweep.is_empty() {
+        return sweep(&runtime, options);
+    }
     let (json, markdown, chaos) = (
         options.json.clone(),
         options.markdown.clone(),
@@ -50,5 +57,34 @@ fn main() -> std::process::ExitCode {
         );
         return std::process::ExitCode::FAILURE;
     }
+    std::process::ExitCode::SUCCESS
+}
+
+fn sweep(runtime: &tokio::runtime::Runtime, options: Options) -> std::process::ExitCode {
+    let mut points = Vec::new();
+    for &conversations in &options.sweep {
+        let mut run = options.clone();
+        run.conversations = conversations;
+        eprintln!("loadgen: {conversations} conversations");
+        match runtime.block_on(loadgen::run(run)) {
+            Ok(report) => points.push(loadgen::sweep::Point {
+                conversations,
+                report,
+            }),
+            Err(e) => {
+                eprintln!("loadgen: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("{}", loadgen::sweep::table(&points));
+    if let Err(e) = loadgen::sweep::write(&options.plot_dir, &points) {
+        eprintln!(
+            "loadgen: cannot write to {}: {e}",
+            options.plot_dir.display()
+        );
+        return std::process::ExitCode::FAILURE;
+    }
+    println!("plots and table in {}", options.plot_dir.display());
     std::process::ExitCode::SUCCESS
 }

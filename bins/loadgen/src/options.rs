@@ -50,6 +50,14 @@ pub struct Options {
     /// Write the report as a Markdown table here.
     #[arg(long)]
     pub markdown: Option<PathBuf>,
+    /// Run once per number of conversations in this list (e.g.
+    /// `100,1000,10000`) instead of once with `--conversations`, and write a
+    /// table and plots of throughput and p99 against load.
+    #[arg(long, value_delimiter = ',')]
+    pub sweep: Vec<usize>,
+    /// Where `--sweep` writes `throughput.svg`, `p99.svg` and `sweep.md`.
+    #[arg(long, default_value = "target/loadgen")]
+    pub plot_dir: PathBuf,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,

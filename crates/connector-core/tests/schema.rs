@@ -185,7 +185,10 @@ fn quick_replies_match_the_documented_shape_and_buttons_validate() {
         json!({"type": "publishText", "text": "yep"})
     );
     for reply in json["replies"].as_array().unwrap() {
-        assert_eq!(reply["type"], "button", "LiveEngage's examples tag each reply");
+        assert_eq!(
+            reply["type"], "button",
+            "LiveEngage's examples tag each reply"
+        );
         let errors = errors_against("button.json", reply);
         assert!(errors.is_empty(), "{errors:?}");
     }
