@@ -7,13 +7,16 @@ use std::sync::Arc;
 
 use connector_core::BotEngine;
 use connector_runtime::{CombineMessages, Connector, ConnectorConfig, SpamGuard};
+use engine_dialogflow::DialogflowEngine;
 use engine_script::ScriptEngine;
-use liveengage_messaging::{BearerProvider, MessagingChannel, MessagingConfig};
+use engine_watson::WatsonEngine;
+use liveengage_auth::Authenticator;
+use liveengage_messaging::{BearerProvider, MessagingChannel, MessagingConfig, socket_base};
 
-use crate::config::{BotSpec, ConversationSpec, EngineSpec, LoginSpec};
+use crate::config::{BotSpec, ConversationSpec, EngineSpec};
 use crate::functions::HttpFunctionInvoker;
 use crate::instrument::MeasuredEngine;
-use crate::login::PasswordLogin;
+use crate::login::{Persistence, authenticator};
 use crate::telemetry::Telemetry;
 
 /// Why a bot cannot start.
@@ -48,12 +51,16 @@ impl AssembleError {
     }
 }
 
-/// Builds the engine a definition names.
+/// Builds the engine a definition names; Watson and Dialogflow share `http`.
 ///
 /// # Errors
 ///
 /// [`AssembleError::Engine`] when its settings do not load.
-pub fn build_engine(spec: &EngineSpec) -> Result<Arc<dyn BotEngine>, AssembleError> {
+pub fn build_engine(
+    spec: &EngineSpec,
+    http: &reqwest::Client,
+) -> Result<Arc<dyn BotEngine>, AssembleError> {
+    let engine = |e: String| AssembleError::Engine(e);
     match spec {
         EngineSpec::Script(script) => {
             let engine = match (&script.path, &script.source) {
@@ -65,22 +72,15 @@ pub fn build_engine(spec: &EngineSpec) -> Result<Arc<dyn BotEngine>, AssembleErr
                     ));
                 }
             }
-            .map_err(|e| AssembleError::Engine(e.to_string()))?;
+            .map_err(|e| engine(e.to_string()))?;
             Ok(Arc::new(engine))
         }
-    }
-}
-
-/// The bot user's login for a definition.
-#[must_use]
-pub fn build_login(spec: &BotSpec) -> Arc<PasswordLogin> {
-    let le = &spec.liveengage;
-    match &le.login {
-        LoginSpec::Password { username, password } => Arc::new(PasswordLogin::new(
-            le.csds.clone(),
-            &le.account_id,
-            username,
-            password.clone(),
+        EngineSpec::Watson(config) => Ok(Arc::new(
+            WatsonEngine::with_client(config, http.clone()).map_err(|e| engine(e.to_string()))?,
+        )),
+        EngineSpec::Dialogflow(config) => Ok(Arc::new(
+            DialogflowEngine::from_config(config, http.clone())
+                .map_err(|e| engine(e.to_string()))?,
         )),
     }
 }
@@ -108,9 +108,18 @@ pub fn connector_config(spec: &BotSpec) -> ConnectorConfig {
     config
 }
 
-/// Builds the bot's connector: discovers the account's domains, starts the
-/// transport and wires the engine (measured for `/metrics`), the escalation
-/// policy and the function invoker.
+/// A bot ready to run: its connector and its login, which the caller shuts
+/// down (logout) once the connector has stopped.
+pub struct Assembled {
+    /// The runtime.
+    pub connector: Connector,
+    /// The bot user's login, refreshed in the background.
+    pub auth: Authenticator,
+}
+
+/// Builds the bot's connector: discovers the account's socket domain, starts
+/// the transport with a refreshed login and wires the engine (measured for
+/// `/metrics`), the escalation policy and the function invoker.
 ///
 /// # Errors
 ///
@@ -118,47 +127,52 @@ pub fn connector_config(spec: &BotSpec) -> ConnectorConfig {
 pub async fn assemble(
     spec: &BotSpec,
     telemetry: &Arc<Telemetry>,
-) -> Result<Connector, AssembleError> {
-    let engine = build_engine(&spec.engine)?;
+    http: &reqwest::Client,
+) -> Result<Assembled, AssembleError> {
+    let engine = build_engine(&spec.engine, http)?;
     let engine: Arc<dyn BotEngine> =
         Arc::new(MeasuredEngine::new(engine, &spec.id, Arc::clone(telemetry)));
-    let login = build_login(spec);
+    let auth = authenticator(spec, Persistence::Running)?;
     let channel = match &spec.conversation {
         ConversationSpec::Messaging { .. } => {
-            let domains = login
-                .discover()
+            // One quick CSDS look-up, so a wrong account or CSDS URL fails
+            // the start at once instead of after LivePerson's retry delays.
+            let probe = authenticator(spec, Persistence::Probe)?;
+            let socket = socket_base(&probe)
                 .await
-                .map_err(|e| AssembleError::LiveEngage(e.message))?;
+                .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;
             let mut config = MessagingConfig::new(
                 spec.id.as_str(),
                 spec.liveengage.account_id.as_str(),
-                domains.socket_base,
+                socket,
             );
             for (name, id) in &spec.liveengage.skills {
                 config = config.with_skill(name.as_str(), id.as_str());
             }
-            let auth: Arc<dyn BearerProvider> = login;
-            MessagingChannel::start(config, auth)
+            let login: Arc<dyn BearerProvider> = Arc::new(auth.clone());
+            MessagingChannel::start(config, login)
         }
     };
-    Ok(Connector::builder(
+    auth.spawn_keep_alive();
+    let connector = Connector::builder(
         connector_config(spec),
         channel,
         engine,
         Arc::new(spec.escalation.clone()),
     )
     .function_invoker(Arc::new(HttpFunctionInvoker::new(spec.functions.clone())))
-    .build())
+    .build();
+    Ok(Assembled { connector, auth })
 }
 
 /// The dashboard's "Test Connection": the engine loads and answers its
-/// test, and the bot user can log in to LiveEngage.
+/// test, and the bot user can log in to LiveEngage (then logs out).
 ///
 /// # Errors
 ///
 /// The first [`AssembleError`] met.
-pub async fn test_connection(spec: &BotSpec) -> Result<(), AssembleError> {
-    let engine = build_engine(&spec.engine)?;
+pub async fn test_connection(spec: &BotSpec, http: &reqwest::Client) -> Result<(), AssembleError> {
+    let engine = build_engine(&spec.engine, http)?;
     engine
         .test_connection()
         .await
@@ -166,9 +180,12 @@ pub async fn test_connection(spec: &BotSpec) -> Result<(), AssembleError> {
             code: e.code().to_string(),
             message: e.to_string(),
         })?;
-    build_login(spec)
-        .login(true)
+    let auth = authenticator(spec, Persistence::Probe)?;
+    auth.login()
         .await
-        .map_err(|e| AssembleError::LiveEngage(e.message))?;
+        .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;
+    if let Err(err) = auth.shutdown().await {
+        tracing::debug!(bot_id = %spec.id, "logout after the test connection failed: {err}");
+    }
     Ok(())
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-use crate::assemble::{AssembleError, assemble};
+use crate::assemble::{AssembleError, Assembled, assemble};
 use crate::config::BotSpec;
 use crate::journal::{Journal, StateEvent, unix_ms};
 use crate::telemetry::{BotLabel, Telemetry};
@@ -129,6 +129,7 @@ struct Slot {
 pub struct Fleet {
     slots: Mutex<BTreeMap<String, Slot>>,
     telemetry: Arc<Telemetry>,
+    http: reqwest::Client,
     ops: tokio::sync::Mutex<()>,
 }
 
@@ -140,9 +141,15 @@ impl Fleet {
     /// An empty fleet reporting to `telemetry`.
     #[must_use]
     pub fn new(telemetry: Arc<Telemetry>) -> Arc<Self> {
+        // One client (connection pool, TLS roots) for every engine's calls.
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
         Arc::new(Self {
             slots: Mutex::new(BTreeMap::new()),
             telemetry,
+            http,
             ops: tokio::sync::Mutex::new(()),
         })
     }
@@ -151,6 +158,12 @@ impl Fleet {
     #[must_use]
     pub fn telemetry(&self) -> &Arc<Telemetry> {
         &self.telemetry
+    }
+
+    /// The HTTP client the engines share.
+    #[must_use]
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
     }
 
     /// Adds a bot (not started).
@@ -217,8 +230,9 @@ impl Fleet {
             }
             (slot.spec.clone(), Arc::clone(&slot.journal))
         };
-        let connector = match assemble(&spec, &self.telemetry).await {
-            Ok(c) => c,
+        let Assembled { connector, auth } = match assemble(&spec, &self.telemetry, &self.http).await
+        {
+            Ok(a) => a,
             Err(source) => {
                 tracing::warn!(bot_id = %id, code = source.code(), "cannot start: {source}");
                 lock(&journal).start_failed(source.code(), &source.to_string(), SystemTime::now());
@@ -253,6 +267,9 @@ impl Fleet {
                 tracing::warn!(bot_id = %bot_id, "stopped with an error: {err}");
             }
             watcher.abort();
+            if let Err(err) = auth.shutdown().await {
+                tracing::warn!(bot_id = %bot_id, "LiveEngage logout failed: {err}");
+            }
             lock(&journal).stopped(SystemTime::now());
         });
         tracing::info!(bot_id = %id, "bot started");

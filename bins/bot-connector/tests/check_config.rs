@@ -69,3 +69,144 @@ engine = { type = "script", path = "missing.toml" }
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("OK, 1 bot(s)"));
 }
+
+fn check(dir: &std::path::Path, name: &str, text: &str) -> (Option<i32>, String, String) {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bot-connector"))
+        .args(["check", "--config"])
+        .arg(&path)
+        .env("BC_TEST_WATSON_APIKEY", "k-123")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const BOT: &str = r#"
+liveengage = { account_id = "1", login = { type = "api_key", username = "u", app_key = "k", app_secret = "s", token = "t", token_secret = "ts" }, skills = { human = "2" } }
+conversation = { type = "messaging" }
+escalation = { transfer_skill = "human" }
+"#;
+
+#[test]
+fn check_accepts_each_engine_and_names_bad_engine_keys_with_their_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../crates/engine-dialogflow/tests/data/test-key.pem"
+        ),
+        dir.path().join("key.pem"),
+    )
+    .unwrap();
+    let key = std::fs::read_to_string(dir.path().join("key.pem")).unwrap();
+    std::fs::write(
+        dir.path().join("sa.json"),
+        serde_json::json!({"type": "service_account", "project_id": "shop", "private_key_id": "k1",
+            "private_key": key, "client_email": "bot@shop.iam.gserviceaccount.com",
+            "token_uri": "https://oauth2.googleapis.com/token"})
+        .to_string(),
+    )
+    .unwrap();
+    let valid = format!(
+        r#"
+[[bots]]
+id = "watson-bot"
+{BOT}
+[bots.engine]
+type = "watson"
+api = "v2"
+url = "https://api.eu-de.assistant.watson.cloud.ibm.com/instances/1234"
+assistant_id = "a1"
+auth = {{ type = "iam", apikey = "${{BC_TEST_WATSON_APIKEY}}" }}
+
+[[bots]]
+id = "dialogflow-es"
+{BOT}
+[bots.engine]
+type = "dialogflow"
+api = "es"
+project_id = "shop"
+language_code = "en"
+service_account = {{ key_file = "sa.json" }}
+
+[[bots]]
+id = "dialogflow-cx"
+{BOT}
+[bots.engine]
+type = "dialogflow"
+api = "cx"
+project_id = "shop"
+location = "europe-west2"
+agent_id = "0c6a1f7e"
+language_code = "en"
+service_account = {{ key_file = "sa.json" }}
+"#
+    );
+    let (code, stdout, stderr) = check(dir.path(), "valid.toml", &valid);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("OK, 3 bot(s)"), "{stdout}");
+
+    let invalid = format!(
+        r#"
+[[bots]]
+id = "w"
+{BOT}
+[bots.engine]
+type = "watson"
+api = "v2"
+url = "https://w.example"
+assistent_id = "a1"
+auth = {{ type = "iam", apikey = "k" }}
+
+[[bots]]
+id = "w2"
+{BOT}
+[bots.engine]
+type = "watson"
+api = "v1"
+url = "https://w.example"
+auth = {{ type = "bearer", token = "t" }}
+
+[[bots]]
+id = "d"
+{BOT}
+[bots.engine]
+type = "dialogflow"
+api = "es"
+project_id = "shop"
+language_code = "en"
+service_account = {{ key_file = "missing.json" }}
+
+[[bots]]
+id = "d2"
+{BOT}
+[bots.engine]
+type = "dialogflow"
+api = "cx"
+project_id = "shop"
+location = "global"
+agent_id = "a"
+language_code = "en"
+environmnt = "prod"
+service_account = {{ key_file = "sa.json" }}
+"#
+    );
+    let (code, _, stderr) = check(dir.path(), "invalid.toml", &invalid);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "bots[0].engine.assistent_id: unknown field `assistent_id`",
+        "bots[1].engine.workspace_id: is required for api = \"v1\"",
+        "bots[2].engine.service_account.key_file: cannot read the service-account key file",
+        "bots[3].engine.environmnt: unknown field `environmnt`",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}

@@ -215,7 +215,9 @@ pub async fn test_definition(
         restore(&mut raw, &stored);
     }
     let spec = app.parse_definition(&raw).map_err(ApiError::invalid)?;
-    Ok(Json(test_result(test_connection(&spec).await)))
+    Ok(Json(test_result(
+        test_connection(&spec, app.fleet.http()).await,
+    )))
 }
 
 /// `POST /api/bots/{id}/test`: tests a saved bot.
@@ -229,7 +231,9 @@ pub async fn test_saved(
         .fleet
         .definition(&id)
         .ok_or_else(|| ApiError::no_bot(&id))?;
-    Ok(Json(test_result(test_connection(&spec).await)))
+    Ok(Json(test_result(
+        test_connection(&spec, app.fleet.http()).await,
+    )))
 }
 
 fn test_result(result: std::result::Result<(), crate::assemble::AssembleError>) -> Value {

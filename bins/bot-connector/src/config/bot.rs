@@ -85,6 +85,19 @@ pub enum LoginSpec {
         /// The password (`${ENV}` recommended).
         password: Secret,
     },
+    /// An API key ("Application Login") issued for the bot user.
+    ApiKey {
+        /// The bot user's login name.
+        username: String,
+        /// The app key.
+        app_key: String,
+        /// The app secret (`${ENV}` recommended).
+        app_secret: Secret,
+        /// The access token (`${ENV}` recommended).
+        token: Secret,
+        /// The access token secret (`${ENV}` recommended).
+        token_secret: Secret,
+    },
 }
 
 impl LoginSpec {
@@ -92,7 +105,7 @@ impl LoginSpec {
     #[must_use]
     pub fn username(&self) -> &str {
         match self {
-            Self::Password { username, .. } => username,
+            Self::Password { username, .. } | Self::ApiKey { username, .. } => username,
         }
     }
 }

@@ -16,7 +16,7 @@ mod validate;
 pub use bot::{
     BotSpec, CombineSpec, ConversationSpec, FunctionSpec, LiveEngageSpec, LoginSpec, RuntimeSpec,
 };
-pub use engine::{EngineSpec, ScriptSpec};
+pub use engine::{ENGINE_TYPES, EngineSpec, ScriptSpec, parse_engine};
 pub use env::substitute;
 pub use error::{ConfigError, FieldError};
 pub use file::{FileConfig, ServerSpec, load_file, parse_file};

@@ -2,11 +2,14 @@
 
 use std::path::Path;
 
+use connector_core::Secret;
+use engine_dialogflow::{DialogflowEngine, DialogflowError};
 use engine_script::ScriptEngine;
-use serde_json::Value;
+use engine_watson::{WatsonEngine, WatsonError};
+use serde_json::{Value, json};
 
 use super::bot::{BotSpec, ConversationSpec, LoginSpec};
-use super::engine::EngineSpec;
+use super::engine::{EngineSpec, parse_engine};
 use super::env::substitute;
 use super::error::FieldError;
 
@@ -23,17 +26,31 @@ pub fn parse_bot(
 ) -> Result<BotSpec, Vec<FieldError>> {
     let mut value = raw.clone();
     substitute(&mut value, env)?;
+    let mut errors = Vec::new();
+    // The engine is read on its own so an error inside it keeps its full key
+    // path; a stand-in lets the rest of the bot be checked in the same pass.
+    let engine = match value.get("engine").map(parse_engine) {
+        Some(Err(e)) => {
+            errors.push(e);
+            value["engine"] = json!({"type": "script", "source": ""});
+            None
+        }
+        Some(Ok(engine)) => Some(engine),
+        None => None,
+    };
     let mut spec: BotSpec = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        vec![FieldError::new(path, e.into_inner().to_string())]
+        errors.push(FieldError::new(path, e.into_inner().to_string()));
+        std::mem::take(&mut errors)
     })?;
-    let EngineSpec::Script(script) = &mut spec.engine;
-    if let Some(path) = &script.path
-        && path.is_relative()
-    {
-        script.path = Some(base_dir.join(path));
+    if !errors.is_empty() {
+        return Err(errors);
     }
+    if let Some(engine) = engine {
+        spec.engine = engine;
+    }
+    spec.engine.resolve_paths(base_dir);
     let errors = validate_bot(&spec);
     if errors.is_empty() {
         Ok(spec)
@@ -70,20 +87,41 @@ pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
             format!("{} is not an http(s) URL", le.csds),
         );
     }
-    match &le.login {
-        LoginSpec::Password { username, password } => {
-            if username.trim().is_empty() {
+    let username = le.login.username();
+    if username.trim().is_empty() {
+        fail(
+            "liveengage.login.username",
+            "is empty; set the bot user's login name".into(),
+        );
+    }
+    let secrets: Vec<(&str, &Secret)> = match &le.login {
+        LoginSpec::Password { password, .. } => vec![("password", password)],
+        LoginSpec::ApiKey {
+            app_key,
+            app_secret,
+            token,
+            token_secret,
+            ..
+        } => {
+            if app_key.trim().is_empty() {
                 fail(
-                    "liveengage.login.username",
-                    "is empty; set the bot user's login name".into(),
+                    "liveengage.login.app_key",
+                    "is empty; copy the app key of the bot user's API key".into(),
                 );
             }
-            if password.is_empty() {
-                fail(
-                    "liveengage.login.password",
-                    "is empty; set it (`${ENV}` keeps it out of the file)".into(),
-                );
-            }
+            vec![
+                ("app_secret", app_secret),
+                ("token", token),
+                ("token_secret", token_secret),
+            ]
+        }
+    };
+    for (key, secret) in secrets {
+        if secret.is_empty() {
+            fail(
+                &format!("liveengage.login.{key}"),
+                "is empty; set it (`${ENV}` keeps it out of the file)".into(),
+            );
         }
     }
     for (name, id) in &le.skills {
@@ -121,23 +159,8 @@ pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
             );
         }
     }
-    match &spec.engine {
-        EngineSpec::Script(script) => match (&script.path, &script.source) {
-            (Some(_), Some(_)) | (None, None) => fail(
-                "engine",
-                "set exactly one of `path` (a script file) and `source` (the script text)".into(),
-            ),
-            (Some(path), None) => {
-                if let Err(err) = ScriptEngine::from_path(path) {
-                    fail("engine.path", err.to_string());
-                }
-            }
-            (None, Some(source)) => {
-                if let Err(err) = ScriptEngine::from_toml_str(source) {
-                    fail("engine.source", err.to_string());
-                }
-            }
-        },
+    for error in engine_errors(&spec.engine) {
+        fail(&error.path, error.message);
     }
     for (id, function) in &spec.functions {
         if !matches!(function.url.scheme(), "http" | "https") {
@@ -171,4 +194,60 @@ pub fn valid_id(id: &str) -> bool {
         && id
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// What building the engine reports (a script that does not load, a Watson
+/// or Dialogflow field that is missing or malformed, an unreadable key
+/// file), each at its key path. Builds the engine without any network call.
+fn engine_errors(engine: &EngineSpec) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let mut fail = |path: &str, message: String| errors.push(FieldError::new(path, message));
+    match engine {
+        EngineSpec::Script(script) => match (&script.path, &script.source) {
+            (Some(_), Some(_)) | (None, None) => fail(
+                "engine",
+                "set exactly one of `path` (a script file) and `source` (the script text)".into(),
+            ),
+            (Some(path), None) => {
+                if let Err(err) = ScriptEngine::from_path(path) {
+                    fail("engine.path", err.to_string());
+                }
+            }
+            (None, Some(source)) => {
+                if let Err(err) = ScriptEngine::from_toml_str(source) {
+                    fail("engine.source", err.to_string());
+                }
+            }
+        },
+        EngineSpec::Watson(config) => {
+            if let Err(err) = WatsonEngine::with_client(config, reqwest::Client::new()) {
+                match &err {
+                    WatsonError::InvalidField { field, problem } => {
+                        fail(&format!("engine.{field}"), problem.clone());
+                    }
+                    _ => fail("engine", err.to_string()),
+                }
+            }
+        }
+        EngineSpec::Dialogflow(config) => {
+            if let Err(err) = DialogflowEngine::from_config(config, reqwest::Client::new()) {
+                let (path, message) = match &err {
+                    DialogflowError::InvalidField { field, problem } => {
+                        (format!("engine.{field}"), problem.clone())
+                    }
+                    DialogflowError::KeyFile { .. } | DialogflowError::KeyJson(_) => (
+                        "engine.service_account.key_file".to_owned(),
+                        err.to_string(),
+                    ),
+                    DialogflowError::PrivateKey(_) => (
+                        "engine.service_account.private_key".to_owned(),
+                        err.to_string(),
+                    ),
+                    _ => ("engine".to_owned(), err.to_string()),
+                };
+                fail(&path, message);
+            }
+        }
+    }
+    errors
 }
