@@ -3,7 +3,15 @@
 use serde_json::Value;
 
 /// Keys whose string values are secrets.
-const SECRET_KEYS: &[&str] = &["password", "bearer", "secret", "api_key", "apikey", "token"];
+const SECRET_KEYS: &[&str] = &[
+    "password",
+    "bearer",
+    "secret",
+    "api_key",
+    "apikey",
+    "token",
+    "private_key",
+];
 
 /// The placeholder shown instead of a secret.
 pub const REDACTED: &str = "***";
@@ -67,12 +75,14 @@ mod tests {
 
     #[test]
     fn secrets_are_hidden_and_restored() {
-        let stored =
-            json!({"login": {"password": "pw", "username": "u"}, "f": {"x": {"bearer": "${B}"}}});
+        let stored = json!({"login": {"password": "pw", "username": "u"}, "f": {"x": {"bearer": "${B}"}},
+                "engine": {"service_account": {"private_key": "-----BEGIN", "private_key_id": "k1"}}});
         let shown = redact(&stored);
         assert_eq!(shown["login"]["password"], "***");
         assert_eq!(shown["login"]["username"], "u");
         assert_eq!(shown["f"]["x"]["bearer"], "${B}");
+        assert_eq!(shown["engine"]["service_account"]["private_key"], "***");
+        assert_eq!(shown["engine"]["service_account"]["private_key_id"], "k1");
         let mut edited = shown.clone();
         restore(&mut edited, &stored);
         assert_eq!(edited, stored);

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use super::choices::{ENGINE, LOGIN};
 use super::html::esc;
 
 /// The wizard's fields as a definition (the same JSON the API takes).
@@ -41,12 +42,12 @@ pub fn to_definition(form: &HashMap<String, String>) -> Value {
         "id": get("id"),
         "liveengage": {
             "account_id": get("account_id"),
-            "login": {"type": "password", "username": get("username"), "password": get("password")},
+            "login": LOGIN.to_value(form),
             "skills": skills,
         },
         "conversation": conversation,
         "escalation": escalation,
-        "engine": {"type": "script", "source": get("script")},
+        "engine": ENGINE.to_value(form),
     });
     if !get("name").is_empty() {
         definition["name"] = opt("name");
@@ -66,8 +67,7 @@ pub fn from_definition(d: &Value) -> HashMap<String, String> {
     f.insert("name".into(), s(&d["name"]));
     f.insert("account_id".into(), s(&d["liveengage"]["account_id"]));
     f.insert("csds".into(), s(&d["liveengage"]["csds"]));
-    f.insert("username".into(), s(&d["liveengage"]["login"]["username"]));
-    f.insert("password".into(), s(&d["liveengage"]["login"]["password"]));
+    LOGIN.fill(&d["liveengage"]["login"], &mut f);
     let skills = d["liveengage"]["skills"]
         .as_object()
         .map(|m| {
@@ -102,7 +102,7 @@ pub fn from_definition(d: &Value) -> HashMap<String, String> {
     ] {
         f.insert(key.into(), s(&d["escalation"][key]));
     }
-    f.insert("script".into(), s(&d["engine"]["source"]));
+    ENGINE.fill(&d["engine"], &mut f);
     f
 }
 
@@ -119,8 +119,7 @@ pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> Strin
 <label>Name <input type=text name=name value='{name}'></label>\
 <label>LiveEngage account id <input type=text name=account_id value='{account}' required></label>\
 <label>CSDS base URL (empty: LivePerson production) <input type=text name=csds value='{csds}'></label>\
-<label>Bot user login name <input type=text name=username value='{username}' required></label>\
-<label>Password (or ${{ENV_VAR}}) <input type=password name=password value='{password}'></label>\
+{login}\
 <label>Skills, one <code>name=id</code> per line <textarea name=skills rows=3>{skills}</textarea></label></fieldset>\
 <fieldset><legend>2. Conversation type: messaging</legend>\
 <label><input type=checkbox name=welcome {welcome}> Welcome event on new and transferred conversations</label>\
@@ -132,8 +131,7 @@ pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> Strin
 <label>Transfer message to customer <input type=text name=customer_message value='{cm}'></label>\
 <label>Transfer message to agent <input type=text name=agent_message value='{am}'></label>\
 <label>Transfer failure message <input type=text name=failure_message value='{fm}'></label></fieldset>\
-<fieldset><legend>4. Engine: script</legend>\
-<label>Script (engine-script TOML) <textarea name=script rows=12>{script}</textarea></label>\
+<fieldset><legend>4. Engine</legend>{engine}\
 <button type=button id=test>Test connection</button> <span id=test-result></span></fieldset>\
 <button type=submit id=save>Save</button></form>\
 <script>document.getElementById('test').onclick=async()=>{{const r=document.getElementById('test-result');r.textContent='testing...';\
@@ -143,8 +141,7 @@ const j=await res.json();r.textContent=j.ok?('OK: '+j.message):('Failed: '+(j.me
         name = v("name"),
         account = v("account_id"),
         csds = v("csds"),
-        username = v("username"),
-        password = v("password"),
+        login = LOGIN.render(f),
         skills = v("skills"),
         welcome = checked("welcome"),
         combine = checked("combine"),
@@ -154,7 +151,7 @@ const j=await res.json();r.textContent=j.ok?('OK: '+j.message):('Failed: '+(j.me
         cm = v("customer_message"),
         am = v("agent_message"),
         fm = v("failure_message"),
-        script = v("script"),
+        engine = ENGINE.render(f),
     )
 }
 

@@ -2,6 +2,7 @@
 //! (same permissions, same audit log), with a little vanilla JavaScript for
 //! live status, "Test connection" and the conversation tester.
 
+mod choices;
 mod form;
 mod html;
 mod pages;
