@@ -15,8 +15,25 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 }
 
 impl Core {
-    /// Logins that may be rung for `conv` now.
-    fn eligible_agents(&self, conv: &Conversation) -> Vec<String> {
+    /// Logins with a socket subscribed to routing tasks (one pass over the
+    /// connections, shared by every conversation a `route` call looks at).
+    fn routable_logins(&self) -> std::collections::HashSet<String> {
+        self.conns
+            .values()
+            .filter(|c| c.routing_sub.is_some())
+            .filter_map(|c| match &c.who {
+                Who::Agent { login, .. } => Some(login.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Logins that may be rung for `conv` now (`routable`: [`Self::routable_logins`]).
+    fn eligible_agents(
+        &self,
+        conv: &Conversation,
+        routable: &std::collections::HashSet<String>,
+    ) -> Vec<String> {
         let suggested = conv.suggested().map(|a| a.login.clone());
         let mut logins: Vec<String> = self
             .config
@@ -27,11 +44,7 @@ impl Core {
                 None => u.skills.contains(&conv.skill),
             })
             .filter(|u| self.availability(&u.login) == Availability::Online)
-            .filter(|u| {
-                self.agent_conns(&u.login)
-                    .iter()
-                    .any(|id| self.conns.get(id).is_some_and(|c| c.routing_sub.is_some()))
-            })
+            .filter(|u| routable.contains(&u.login))
             .filter(|u| {
                 !conv
                     .ring
@@ -123,11 +136,13 @@ impl Core {
             })
             .cloned()
             .collect();
+        let routable = self.routable_logins();
         for conv_id in queued {
-            let Some(conv) = self.conversations.get(&conv_id).cloned() else {
+            // Borrowed, not cloned: a conversation carries its whole transcript.
+            let Some(conv) = self.conversations.get(&conv_id) else {
                 continue;
             };
-            let eligible = self.eligible_agents(&conv);
+            let eligible = self.eligible_agents(conv, &routable);
             let offered = conv
                 .ring
                 .as_ref()
@@ -147,11 +162,12 @@ impl Core {
                 offered: Vec::new(),
                 rejected: Vec::new(),
             });
-            let change = self.ring_change(&conv, &ring, RingState::Waiting);
+            let had_ring = conv.ring.is_some();
+            let change = self.ring_change(conv, &ring, RingState::Waiting);
             for login in &new {
                 self.send_routing(login, vec![change.clone()]);
             }
-            if conv.ring.is_none() {
+            if !had_ring {
                 let kind = TimerKind::Ring {
                     conversation: conv_id.clone(),
                     ring_id: ring.id.clone(),
@@ -272,7 +288,8 @@ impl Core {
 
     /// Sends UPSERT or DELETE for `conv_id` to every conversation subscription.
     pub(crate) fn conversation_changed(&mut self, conv_id: &str) {
-        let Some(conv) = self.conversations.get(conv_id).cloned() else {
+        // Borrowed, not cloned: a conversation carries its whole transcript.
+        let Some(conv) = self.conversations.get(conv_id) else {
             return;
         };
         let agent_view = to_json(&conv.view(true));
@@ -281,7 +298,7 @@ impl Core {
         for (conn_id, conn) in &mut self.conns {
             let agent_side = matches!(conn.who, Who::Agent { .. });
             for sub in &mut conn.ex_subs {
-                let matches = subscription_matches(&conv, &conn.who, &sub.filter);
+                let matches = subscription_matches(conv, &conn.who, &sub.filter);
                 let change = if matches {
                     sub.seen.insert(conv.id.clone());
                     "UPSERT"
