@@ -152,6 +152,11 @@ async fn every_message_is_answered_exactly_once_while_sockets_keep_dying() {
     killer.abort();
 
     let kills = kills.load(Ordering::SeqCst);
+    let reconnects = bot.channel.stats().reconnects;
+    assert!(
+        reconnects >= 3,
+        "{kills} kills but only {reconnects} reconnects counted"
+    );
     println!(
         "{kills} socket kills; RSS {rss_start} KiB at start, {rss_first} after round 1, {rss_second} after round 2"
     );

@@ -56,6 +56,7 @@ impl MessagingChannel {
             connected: socket.is_some(),
             conversations: self.inner.conversation_count(),
             pending_requests: socket.map_or(0, |s| s.pending()),
+            reconnects: self.inner.reconnects(),
         }
     }
 
@@ -188,6 +189,8 @@ pub struct TransportStats {
     pub conversations: usize,
     /// Requests waiting for their response.
     pub pending_requests: usize,
+    /// Sessions set up again after the first (reconnects, for metrics).
+    pub reconnects: u64,
 }
 
 /// A pause before asking again for a socket that was just found dead.

@@ -30,6 +30,8 @@ pub(crate) struct Inner {
     awaiting_snapshot: Mutex<Option<u64>>,
     conversations: Mutex<Conversations>,
     user_id: Mutex<String>,
+    /// Sessions set up so far (the first connection and every reconnect).
+    sessions: std::sync::atomic::AtomicU64,
 }
 
 impl Inner {
@@ -49,6 +51,7 @@ impl Inner {
             awaiting_snapshot: Mutex::new(None),
             conversations: Mutex::new(Conversations::new()),
             user_id: Mutex::new(String::new()),
+            sessions: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -85,8 +88,17 @@ impl Inner {
         *lock(&self.socket) = socket;
     }
 
+    /// Reconnects so far: sessions set up after the first.
+    pub(crate) fn reconnects(&self) -> u64 {
+        self.sessions
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .saturating_sub(1)
+    }
+
     /// Marks `socket` as fully set up.
     pub(crate) fn set_ready(&self, socket: Socket) {
+        self.sessions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.ready.send_replace(Some(socket));
     }
 
