@@ -136,3 +136,122 @@ pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     }
     panic!("timed out waiting for {what}");
 }
+
+/// Logs `login` (password `secret`, as every emulator user) in through
+/// `liveengage-auth`, with the emulator as CSDS and Login Service.
+///
+/// # Panics
+///
+/// When the emulator's base URL does not parse or the authenticator cannot
+/// be built.
+#[must_use]
+pub fn sim_authenticator(sim: &SimHandle, login: &str) -> Arc<liveengage_auth::Authenticator> {
+    let config = liveengage_auth::AuthConfig::new(
+        sim.account_id(),
+        liveengage_auth::Credentials::user_password(login, "secret"),
+    )
+    .with_csds_base(sim.base_url().parse().expect("emulator base URL"))
+    .allow_http(true);
+    Arc::new(liveengage_auth::Authenticator::new(config).expect("authenticator"))
+}
+
+/// A chat configuration for tests: the Chat Agent API found through CSDS,
+/// fast polling, a 400 ms request timeout and short retry delays, so faults
+/// play out in about a second.
+///
+/// # Panics
+///
+/// When CSDS does not list the chat service.
+pub async fn fast_chat_config(
+    auth: &liveengage_auth::Authenticator,
+    bot_id: &str,
+    account_id: &str,
+    settings: liveengage_chat::ChatSettings,
+) -> liveengage_chat::ChatConfig {
+    use liveengage_auth::retry::{FixedJitter, RetryPolicy};
+    let base = liveengage_chat::chat_base(auth)
+        .await
+        .expect("CSDS lists agentVep");
+    let settings = liveengage_chat::ChatSettings {
+        request_timeout: Duration::from_millis(400),
+        polling: liveengage_chat::PollingSettings {
+            active: Duration::from_millis(50),
+            idle: Duration::from_millis(50),
+            idle_max: Duration::from_millis(200),
+        },
+        ..settings
+    };
+    liveengage_chat::ChatConfig::new(bot_id, account_id, base)
+        .with_http_client(auth.http_client().clone())
+        .with_settings(settings)
+        .with_retry_policy(
+            RetryPolicy::liveperson()
+                .with_jitter(FixedJitter(0.0))
+                .with_server_error_delays(vec![Duration::from_millis(100); 3])
+                .with_backoff(Duration::from_millis(200), Duration::from_millis(400)),
+        )
+        .with_send_grace(Duration::from_secs(10))
+}
+
+/// A running chat bot: the emulator's bot user (`echo-bot`) logged in
+/// through `liveengage-auth`, on the chat transport.
+pub struct RunningChatBot {
+    /// Observes and stops it.
+    pub handle: ConnectorHandle,
+    /// Its transport.
+    pub channel: Arc<liveengage_chat::ChatChannel>,
+    task: tokio::task::JoinHandle<Result<(), RuntimeError>>,
+}
+
+impl RunningChatBot {
+    /// Starts `engine` with the chat `settings` (polling and timeouts are
+    /// replaced by [`fast_chat_config`]'s) and escalation skill, and waits
+    /// until it is Online.
+    ///
+    /// # Panics
+    ///
+    /// When the settings are invalid or the bot does not come Online within [`WAIT`].
+    pub async fn start(
+        sim: &Arc<SimHandle>,
+        engine: Arc<dyn BotEngine>,
+        settings: liveengage_chat::ChatSettings,
+        escalation: &str,
+    ) -> Self {
+        let auth = sim_authenticator(sim, "echo-bot");
+        let config = fast_chat_config(&auth, "chat-bot-1", &sim.account_id(), settings).await;
+        config.validate().expect("valid chat settings");
+        let channel = liveengage_chat::ChatChannel::start(config, auth);
+        let connector = Connector::builder(
+            ConnectorConfig::new("chat-bot-1"),
+            Arc::clone(&channel) as Arc<dyn connector_core::ConversationChannel>,
+            engine,
+            Arc::new(ErrorHandling::new(escalation)),
+        )
+        .build();
+        let handle = connector.handle();
+        let task = tokio::spawn(connector.run());
+        let mut status = handle.watch_status();
+        tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
+            .await
+            .expect("chat bot online in time")
+            .expect("status channel open");
+        Self {
+            handle,
+            channel,
+            task,
+        }
+    }
+
+    /// Stops the bot and waits for it.
+    ///
+    /// # Panics
+    ///
+    /// When the connector task failed.
+    pub async fn stop(self) {
+        self.handle.shutdown();
+        self.task
+            .await
+            .expect("connector task")
+            .expect("clean shutdown");
+    }
+}
