@@ -5,12 +5,13 @@
 
 use std::sync::Arc;
 
-use connector_core::BotEngine;
+use connector_core::{BotEngine, ConversationChannel};
 use connector_runtime::{CombineMessages, Connector, ConnectorConfig, SpamGuard};
 use engine_dialogflow::DialogflowEngine;
 use engine_script::ScriptEngine;
 use engine_watson::WatsonEngine;
 use liveengage_auth::Authenticator;
+use liveengage_chat::{ChatChannel, ChatConfig, TokenSource, chat_base};
 use liveengage_messaging::{BearerProvider, MessagingChannel, MessagingConfig, socket_base};
 
 use crate::config::{BotSpec, ConversationSpec, EngineSpec};
@@ -29,6 +30,9 @@ pub enum AssembleError {
     /// LiveEngage cannot be reached or refused the bot user.
     #[error("LiveEngage: {0}")]
     LiveEngage(String),
+    /// The conversation settings are invalid.
+    #[error("conversation: {0}; fix the bot's conversation settings")]
+    Conversation(String),
     /// The engine's test connection failed.
     #[error("engine test connection failed ({code}): {message}")]
     EngineUnavailable {
@@ -46,6 +50,7 @@ impl AssembleError {
         match self {
             Self::Engine(_) => "bot-connector.engine-config",
             Self::LiveEngage(_) => "bot-connector.liveengage-login",
+            Self::Conversation(_) => "bot-connector.conversation-config",
             Self::EngineUnavailable { code, .. } => code,
         }
     }
@@ -104,6 +109,8 @@ pub fn connector_config(spec: &BotSpec) -> ConnectorConfig {
                 });
             }
         }
+        // Chat always sends the welcome event; its settings are the transport's.
+        ConversationSpec::Chat(_) => {}
     }
     config
 }
@@ -133,7 +140,7 @@ pub async fn assemble(
     let engine: Arc<dyn BotEngine> =
         Arc::new(MeasuredEngine::new(engine, &spec.id, Arc::clone(telemetry)));
     let auth = authenticator(spec, Persistence::Running)?;
-    let channel = match &spec.conversation {
+    let channel: Arc<dyn ConversationChannel> = match &spec.conversation {
         ConversationSpec::Messaging { .. } => {
             // One quick CSDS look-up, so a wrong account or CSDS URL fails
             // the start at once instead of after LivePerson's retry delays.
@@ -152,6 +159,29 @@ pub async fn assemble(
             let login: Arc<dyn BearerProvider> = Arc::new(auth.clone());
             MessagingChannel::start(config, login)
         }
+        ConversationSpec::Chat(settings) => {
+            // As for messaging: one quick CSDS look-up fails a wrong account at once.
+            let probe = authenticator(spec, Persistence::Probe)?;
+            let base = chat_base(&probe)
+                .await
+                .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;
+            let mut settings = settings.clone();
+            // The bot's skills (the escalation skill among them) are transfer
+            // targets too; the chat table's own entries win.
+            for (name, id) in &spec.liveengage.skills {
+                settings
+                    .skills
+                    .entry(name.clone())
+                    .or_insert_with(|| id.clone());
+            }
+            let config =
+                ChatConfig::new(spec.id.as_str(), spec.liveengage.account_id.as_str(), base)
+                    .with_http_client(auth.http_client().clone())
+                    .with_settings(settings);
+            config.validate().map_err(AssembleError::Conversation)?;
+            let tokens: Arc<dyn TokenSource> = Arc::new(auth.clone());
+            ChatChannel::start(config, tokens)
+        }
     };
     auth.spawn_keep_alive();
     let connector = Connector::builder(
@@ -166,7 +196,8 @@ pub async fn assemble(
 }
 
 /// The dashboard's "Test Connection": the engine loads and answers its
-/// test, and the bot user can log in to LiveEngage (then logs out).
+/// test, and the bot user can log in to LiveEngage (then logs out); a chat
+/// bot's account must also list the Chat Agent API (`agentVep`) in CSDS.
 ///
 /// # Errors
 ///
@@ -184,6 +215,12 @@ pub async fn test_connection(spec: &BotSpec, http: &reqwest::Client) -> Result<(
     auth.login()
         .await
         .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;
+    if let ConversationSpec::Chat(_) = &spec.conversation {
+        // The chat bot also needs the Chat Agent API's domain.
+        chat_base(&auth)
+            .await
+            .map_err(|e| AssembleError::LiveEngage(format!("chat (agentVep): {e}")))?;
+    }
     if let Err(err) = auth.shutdown().await {
         tracing::debug!(bot_id = %spec.id, "logout after the test connection failed: {err}");
     }

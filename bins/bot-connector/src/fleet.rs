@@ -55,7 +55,7 @@ pub struct BotSummary {
     pub name: String,
     /// Where the definition lives.
     pub source: Source,
-    /// `messaging`.
+    /// `messaging` or `chat`.
     pub conversation_type: String,
     /// Engine type.
     pub engine: String,

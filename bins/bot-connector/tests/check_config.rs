@@ -210,3 +210,53 @@ service_account = {{ key_file = "sa.json" }}
         );
     }
 }
+
+const CHAT_LOGIN: &str = r#"liveengage = { account_id = "1", login = { type = "password", username = "u", password = "p" }, skills = { human = "2" } }
+escalation = { transfer_skill = "human" }
+engine = { type = "script", source = "[fallback]\noutputs = [{ type = \"text\", text = \"hi\" }]" }"#;
+
+#[test]
+fn check_accepts_a_chat_bot_and_names_bad_chat_keys_with_their_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let valid = format!(
+        r#"
+[[bots]]
+id = "chat-bot"
+{CHAT_LOGIN}
+[bots.conversation]
+type = "chat"
+max_chats = 5
+polling = {{ active = "1s", idle = "2s", idle_max = "8s" }}
+inactivity = {{ warning_after = "3m", warning_message = "Still there?", close_after = "5m", close_message = "Bye" }}
+"#
+    );
+    let (code, stdout, stderr) = check(dir.path(), "chat.toml", &valid);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("OK, 1 bot(s)"), "{stdout}");
+
+    let bad = format!(
+        r#"
+[[bots]]
+id = "unknown-key"
+{CHAT_LOGIN}
+conversation = {{ type = "chat", max_chat = 5 }}
+
+[[bots]]
+id = "close-first"
+{CHAT_LOGIN}
+conversation = {{ type = "chat", inactivity = {{ warning_after = "5m", warning_message = "w", close_after = "3m", close_message = "c" }} }}
+"#
+    );
+    let (code, _, stderr) = check(dir.path(), "bad-chat.toml", &bad);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bots[0].conversation") && stderr.contains("max_chat"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "bots[1].conversation.inactivity.close_after: must be longer than warning_after"
+        ),
+        "{stderr}"
+    );
+}

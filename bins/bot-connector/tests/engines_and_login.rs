@@ -237,3 +237,61 @@ async fn an_api_key_login_is_accepted_and_a_wrong_one_is_reported() {
     }
     app.fleet.stop_all().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chat_bot_started_through_the_api_answers_a_visitor() {
+    let sim = sim().await;
+    let (app, token) = app();
+    let mut chat_bot = definition(
+        &sim,
+        password_login(),
+        json!({"type": "script", "source": "[welcome]\noutputs = [{ type = \"text\", text = \"Welcome to chat\" }]\n[fallback]\noutputs = [{ type = \"text\", text = \"You said: {message}\" }]\n"}),
+    );
+    chat_bot["id"] = json!("chat-bot");
+    chat_bot["conversation"] = json!({"type": "chat", "max_chats": 2,
+        "polling": {"active": "100ms", "idle": "100ms", "idle_max": "200ms"}});
+    let (_, body) = post(&app, "/api/bots/test", &token, chat_bot.clone()).await;
+    assert_eq!(body["ok"], true, "{body}");
+    let (status, body) = post(&app, "/api/bots", &token, chat_bot).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = post(&app, "/api/bots/chat-bot/start", &token, json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let listed = app.fleet.list();
+    assert_eq!(
+        listed
+            .iter()
+            .find(|b| b.id == "chat-bot")
+            .map(|b| b.conversation_type.as_str()),
+        Some("chat")
+    );
+
+    let chat = sim
+        .start_chat(None, "Eve", Some("where is my parcel"))
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let agent_lines = || {
+        sim.chat_events(&chat)
+            .into_iter()
+            .filter(|e| e.by.as_deref() == Some("agent"))
+            .filter_map(|e| e.text)
+            .collect::<Vec<_>>()
+    };
+    while agent_lines().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the chat bot did not answer: {:?}",
+            agent_lines()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut said = agent_lines();
+    said.sort();
+    assert_eq!(
+        said,
+        vec![
+            "Welcome to chat".to_owned(),
+            "You said: where is my parcel".to_owned()
+        ]
+    );
+    app.fleet.stop_all().await;
+}

@@ -124,14 +124,19 @@ pub enum ConversationSpec {
         #[serde(default)]
         combine: Option<CombineSpec>,
     },
+    /// Chat over the Chat Agent REST API: chat slots, polling, inactivity
+    /// warning and close, transfer skills (`liveengage_chat::ChatSettings`).
+    /// The welcome event is always sent on chat.
+    Chat(liveengage_chat::ChatSettings),
 }
 
 impl ConversationSpec {
-    /// `messaging` (later also `chat`).
+    /// `messaging` or `chat`.
     #[must_use]
     pub fn label(&self) -> &'static str {
         match self {
             Self::Messaging { .. } => "messaging",
+            Self::Chat(_) => "chat",
         }
     }
 }

@@ -144,19 +144,27 @@ pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
             format!("skill {skill:?} is not in liveengage.skills; add it with its id"),
         );
     }
-    let ConversationSpec::Messaging { combine, .. } = &spec.conversation;
-    if let Some(combine) = combine {
-        if combine.max_messages < 2 {
-            fail(
-                "conversation.combine.max_messages",
-                "must be at least 2 (1 would combine nothing)".into(),
-            );
+    match &spec.conversation {
+        ConversationSpec::Messaging { combine, .. } => {
+            if let Some(combine) = combine {
+                if combine.max_messages < 2 {
+                    fail(
+                        "conversation.combine.max_messages",
+                        "must be at least 2 (1 would combine nothing)".into(),
+                    );
+                }
+                if combine.window.is_zero() {
+                    fail(
+                        "conversation.combine.window",
+                        "must be longer than 0s".into(),
+                    );
+                }
+            }
         }
-        if combine.window.is_zero() {
-            fail(
-                "conversation.combine.window",
-                "must be longer than 0s".into(),
-            );
+        ConversationSpec::Chat(settings) => {
+            if let Some((key, message)) = chat_error(settings) {
+                fail(&format!("conversation{key}"), message);
+            }
         }
     }
     for error in engine_errors(&spec.engine) {
@@ -184,6 +192,21 @@ pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
         fail("runtime.max_concurrent_turns", "must be at least 1".into());
     }
     errors
+}
+
+/// The transport's own check of the chat settings, as (`.key` or empty,
+/// message). The Chat Agent API's address comes from CSDS when the bot
+/// starts and the account is checked above, so placeholders stand in for them.
+fn chat_error(settings: &liveengage_chat::ChatSettings) -> Option<(String, String)> {
+    let base = url::Url::parse("https://agentvep.invalid").ok()?;
+    let config =
+        liveengage_chat::ChatConfig::new("check", "0", base).with_settings(settings.clone());
+    let error = config.validate().err()?;
+    // The transport's messages start with the key they are about.
+    Some(match error.split_once(": ") {
+        Some((key, message)) if !key.contains(' ') => (format!(".{key}"), message.to_owned()),
+        _ => (String::new(), error),
+    })
 }
 
 /// Whether `id` is a valid bot id.
