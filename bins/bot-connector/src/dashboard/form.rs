@@ -26,7 +26,9 @@ pub fn to_definition(form: &HashMap<String, String>) -> Value {
         }
     }
     let mut conversation = json!({"type": "messaging", "welcome": form.contains_key("welcome")});
-    if form.contains_key("combine") {
+    if get("conversation_type") == "chat" {
+        conversation = chat_conversation(&get);
+    } else if form.contains_key("combine") {
         conversation["combine"] = json!({
             "max_messages": get("combine_max").parse::<u64>().unwrap_or(0),
             "window": get("combine_window"),
@@ -58,6 +60,31 @@ pub fn to_definition(form: &HashMap<String, String>) -> Value {
     definition
 }
 
+/// The chat conversation table: chat slots and the inactivity settings;
+/// empty fields are left out so the transport's defaults apply.
+fn chat_conversation(get: &dyn Fn(&str) -> String) -> Value {
+    let mut chat = json!({"type": "chat"});
+    if let Ok(slots) = get("chat_max").parse::<u64>() {
+        chat["max_chats"] = json!(slots);
+    }
+    let mut inactivity = Map::new();
+    for key in [
+        "warning_after",
+        "warning_message",
+        "close_after",
+        "close_message",
+    ] {
+        let value = get(key);
+        if !value.is_empty() {
+            inactivity.insert(key.to_owned(), Value::String(value));
+        }
+    }
+    if !inactivity.is_empty() {
+        chat["inactivity"] = Value::Object(inactivity);
+    }
+    chat
+}
+
 /// The wizard's fields prefilled from a (redacted) definition.
 #[must_use]
 pub fn from_definition(d: &Value) -> HashMap<String, String> {
@@ -78,6 +105,22 @@ pub fn from_definition(d: &Value) -> HashMap<String, String> {
         })
         .unwrap_or_default();
     f.insert("skills".into(), skills);
+    if d["conversation"]["type"].as_str() == Some("chat") {
+        f.insert("conversation_type".into(), "chat".into());
+        if let Some(slots) = d["conversation"]["max_chats"].as_u64() {
+            f.insert("chat_max".into(), slots.to_string());
+        }
+        for key in [
+            "warning_after",
+            "warning_message",
+            "close_after",
+            "close_message",
+        ] {
+            if let Some(value) = d["conversation"]["inactivity"][key].as_str() {
+                f.insert(key.into(), value.to_owned());
+            }
+        }
+    }
     if d["conversation"]["welcome"].as_bool() == Some(true) {
         f.insert("welcome".into(), "on".into());
     }
@@ -121,11 +164,20 @@ pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> Strin
 <label>CSDS base URL (empty: LivePerson production) <input type=text name=csds value='{csds}'></label>\
 {login}\
 <label>Skills, one <code>name=id</code> per line <textarea name=skills rows=3>{skills}</textarea></label></fieldset>\
-<fieldset><legend>2. Conversation type: messaging</legend>\
+<fieldset><legend>2. Conversation type</legend>\
+<label>Type <select name=conversation_type><option value=messaging{messaging_sel}>Messaging</option>\
+<option value=chat{chat_sel}>Chat</option></select></label>\
+<p>Messaging:</p>\
 <label><input type=checkbox name=welcome {welcome}> Welcome event on new and transferred conversations</label>\
 <label><input type=checkbox name=combine {combine}> Combine messages: at most \
 <input type=text name=combine_max value='{cmax}' size=3 style='width:4em'> within \
-<input type=text name=combine_window value='{cwin}' placeholder=2s style='width:5em'></label></fieldset>\
+<input type=text name=combine_window value='{cwin}' placeholder=2s style='width:5em'></label>\
+<p>Chat (the welcome event is always sent):</p>\
+<label>Chat slots <input type=text name=chat_max value='{chat_max}' placeholder=4 style='width:4em'></label>\
+<label>Time until warning <input type=text name=warning_after value='{warn_after}' placeholder=2m style='width:5em'></label>\
+<label>Warning message <input type=text name=warning_message value='{warn_msg}'></label>\
+<label>Time until close <input type=text name=close_after value='{close_after}' placeholder=5m style='width:5em'></label>\
+<label>Close message <input type=text name=close_message value='{close_msg}'></label></fieldset>\
 <fieldset><legend>3. Escalation</legend>\
 <label>Transfer to skill <input type=text name=transfer_skill value='{skill}' required></label>\
 <label>Transfer message to customer <input type=text name=customer_message value='{cm}'></label>\
@@ -143,6 +195,21 @@ const j=await res.json();r.textContent=j.ok?('OK: '+j.message):('Failed: '+(j.me
         csds = v("csds"),
         login = LOGIN.render(f),
         skills = v("skills"),
+        messaging_sel = if v("conversation_type") == "chat" {
+            ""
+        } else {
+            " selected"
+        },
+        chat_sel = if v("conversation_type") == "chat" {
+            " selected"
+        } else {
+            ""
+        },
+        chat_max = v("chat_max"),
+        warn_after = v("warning_after"),
+        warn_msg = v("warning_message"),
+        close_after = v("close_after"),
+        close_msg = v("close_message"),
         welcome = checked("welcome"),
         combine = checked("combine"),
         cmax = v("combine_max"),
@@ -158,6 +225,47 @@ const j=await res.json();r.textContent=j.ok?('OK: '+j.message):('Failed: '+(j.me
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chat_bot_round_trips_with_its_slots_as_a_number() {
+        let f: HashMap<String, String> = [
+            ("id", "chat-bot"),
+            ("account_id", "123"),
+            ("username", "u"),
+            ("password", "p"),
+            ("conversation_type", "chat"),
+            ("chat_max", "3"),
+            ("warning_after", "2m"),
+            ("warning_message", "Still there?"),
+            ("close_after", "5m"),
+            ("transfer_skill", "human"),
+            ("script", "[fallback]"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let d = to_definition(&f);
+        assert_eq!(d["conversation"]["type"], "chat");
+        assert_eq!(d["conversation"]["max_chats"], 3);
+        assert_eq!(
+            d["conversation"]["inactivity"]["warning_message"],
+            "Still there?"
+        );
+        assert!(
+            d["conversation"]["inactivity"]
+                .get("close_message")
+                .is_none()
+        );
+        assert!(d["conversation"].get("welcome").is_none());
+        let spec: crate::config::ConversationSpec =
+            serde_json::from_value(d["conversation"].clone()).expect("a valid chat table");
+        assert_eq!(spec.label(), "chat");
+        let back = from_definition(&d);
+        assert_eq!(back["conversation_type"], "chat");
+        assert_eq!(back["chat_max"], "3");
+        assert_eq!(to_definition(&back), d);
+        assert!(render("/bots", &back, false).contains("<option value=chat selected>"));
+    }
 
     #[test]
     fn a_form_round_trips_through_a_definition() {
