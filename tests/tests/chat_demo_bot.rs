@@ -330,3 +330,58 @@ async fn expired_tokens_and_slow_answers_lose_no_line_and_repeat_no_reply() {
     assert!(stats.retries >= 1, "the slow post was retried: {stats:?}");
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_errors_and_dropped_answers_lose_no_line_and_repeat_no_reply() {
+    let sim = sim().await;
+    let bot = RunningChatBot::start(
+        &sim,
+        engine(),
+        settings(InactivitySettings::default()),
+        "Human",
+    )
+    .await;
+    let chat = sim.start_chat(None, "Eve", None).unwrap();
+    wait_for_bot_lines(&sim, &chat, 1).await;
+
+    // Polls and posts of chat events answer 503 twice: retried, nothing lost.
+    sim.faults().fail_http("/events", None, 503, Some(2));
+    sim.visitor_says(&chat, "one").unwrap();
+    wait_for_bot_lines(&sim, &chat, 2).await;
+    assert_eq!(sim.faults().http_faults_left(), 0, "the 503s were not hit");
+
+    // The reply's post is handled, but its answer comes after the client gave
+    // up (800 ms against a 400 ms timeout): the transport must not post again.
+    sim.faults()
+        .drop_http_answers("/events", Some("POST"), Duration::from_millis(800), Some(1));
+    sim.visitor_says(&chat, "two").unwrap();
+    wait_for_bot_lines(&sim, &chat, 3).await;
+    assert_eq!(
+        sim.faults().http_faults_left(),
+        0,
+        "the dropped answer was not hit"
+    );
+    sim.visitor_says(&chat, "three").unwrap();
+    wait_for_bot_lines(&sim, &chat, 4).await;
+    // Give a duplicate time to show up.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+
+    let t = sim.transcript(&chat).unwrap();
+    let sorry = |s: &str| format!("Sorry, I didn't catch that: {s}");
+    assert_eq!(
+        bot_lines(&t),
+        vec![
+            "Hi Eve, welcome to the chat!".to_owned(),
+            sorry("one"),
+            sorry("two"),
+            sorry("three")
+        ],
+        "each line answered once, in order"
+    );
+    assert!(
+        bot.channel.stats().retries >= 1,
+        "{:?}",
+        bot.channel.stats()
+    );
+    bot.stop().await;
+}

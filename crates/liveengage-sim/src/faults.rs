@@ -23,6 +23,26 @@ pub(crate) struct FaultSettings {
     pub delay: Option<Duration>,
     fail_requests: HashMap<String, FailRule>,
     fail_logins: Option<FailRule>,
+    http: Vec<HttpRule>,
+}
+
+/// A fault on HTTP requests whose path contains `path`.
+#[derive(Debug, Clone)]
+struct HttpRule {
+    path: String,
+    method: Option<String>,
+    effect: HttpFault,
+    remaining: Option<u32>,
+}
+
+/// What an HTTP fault does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HttpFault {
+    /// Answer with this status without handling the request.
+    Fail(u16),
+    /// Handle the request, then hold the answer this long (a client with a
+    /// shorter timeout sees no answer although the request took effect).
+    Drop(Duration),
 }
 
 fn take(rule: &mut FailRule) -> (u16, bool) {
@@ -45,6 +65,25 @@ impl FaultSettings {
             self.fail_requests.remove(canonical_type);
         }
         Some(code)
+    }
+
+    /// The HTTP fault for this request, if a rule matches (and counts it).
+    pub(crate) fn take_http(&mut self, method: &str, path: &str) -> Option<HttpFault> {
+        let index = self.http.iter().position(|r| {
+            path.contains(&r.path)
+                && r.method
+                    .as_deref()
+                    .is_none_or(|m| m.eq_ignore_ascii_case(method))
+        })?;
+        let rule = &mut self.http[index];
+        let effect = rule.effect;
+        if let Some(n) = &mut rule.remaining {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                self.http.remove(index);
+            }
+        }
+        Some(effect)
     }
 
     /// The injected login status, if any.
@@ -191,6 +230,44 @@ impl Faults {
                 remaining: times,
             },
         );
+    }
+
+    /// Makes HTTP requests whose path contains `path` (and whose method is
+    /// `method`, when given) fail with `status` without being handled,
+    /// `times` times (forever when `None`). For the Chat Agent API, e.g.
+    /// `fail_http("/events", Some("POST"), 503, Some(2))`.
+    pub fn fail_http(&self, path: &str, method: Option<&str>, status: u16, times: Option<u32>) {
+        self.inner.lock().faults.http.push(HttpRule {
+            path: path.to_owned(),
+            method: method.map(str::to_owned),
+            effect: HttpFault::Fail(status),
+            remaining: times,
+        });
+    }
+
+    /// Handles matching HTTP requests but holds their answers for `hold`, so
+    /// a client with a shorter timeout sees no answer although the request
+    /// took effect: `times` times (forever when `None`).
+    pub fn drop_http_answers(
+        &self,
+        path: &str,
+        method: Option<&str>,
+        hold: Duration,
+        times: Option<u32>,
+    ) {
+        self.inner.lock().faults.http.push(HttpRule {
+            path: path.to_owned(),
+            method: method.map(str::to_owned),
+            effect: HttpFault::Drop(hold),
+            remaining: times,
+        });
+    }
+
+    /// How many HTTP fault rules have not been used up yet (a test can check
+    /// its faults were really hit).
+    #[must_use]
+    pub fn http_faults_left(&self) -> usize {
+        self.inner.lock().faults.http.len()
     }
 
     /// Makes logins fail with `status`, `times` times (forever when `None`).

@@ -68,12 +68,33 @@ pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result
 }
 
 async fn delay(State(inner): State<Arc<Inner>>, request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with("/sim/")
-        && let Some(d) = inner.delay()
-    {
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/sim/") {
+        return next.run(request).await;
+    }
+    if let Some(d) = inner.delay() {
         tokio::time::sleep(d).await;
     }
-    next.run(request).await
+    let fault = inner
+        .lock()
+        .faults
+        .take_http(request.method().as_str(), &path);
+    match fault {
+        Some(crate::faults::HttpFault::Fail(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            error(
+                status,
+                "Injected failure (le-sim fault)",
+                i64::from(status.as_u16()),
+            )
+        }
+        Some(crate::faults::HttpFault::Drop(hold)) => {
+            let response = next.run(request).await;
+            tokio::time::sleep(hold).await;
+            response
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// The whole router.
