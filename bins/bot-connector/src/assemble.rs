@@ -1,15 +1,16 @@
 //! Builds a running bot from its definition: engine, transport, runtime.
 //!
-//! Each engine and conversation type is one match arm here, so the crates
-//! that land later (Watson, Dialogflow, Lex, webhook; chat) are a local change.
+//! Each engine and conversation type is one match arm here.
 
 use std::sync::Arc;
 
 use connector_core::{BotEngine, ConversationChannel};
 use connector_runtime::{CombineMessages, Connector, ConnectorConfig, SpamGuard};
 use engine_dialogflow::DialogflowEngine;
+use engine_lex::LexEngine;
 use engine_script::ScriptEngine;
 use engine_watson::WatsonEngine;
+use engine_webhook::WebhookEngine;
 use liveengage_auth::Authenticator;
 use liveengage_chat::{ChatChannel, ChatConfig, TokenSource, chat_base};
 use liveengage_messaging::{BearerProvider, MessagingChannel, MessagingConfig, socket_base};
@@ -56,7 +57,7 @@ impl AssembleError {
     }
 }
 
-/// Builds the engine a definition names; Watson and Dialogflow share `http`.
+/// Builds the engine a definition names; the cloud engines share `http`.
 ///
 /// # Errors
 ///
@@ -86,6 +87,12 @@ pub fn build_engine(
         EngineSpec::Dialogflow(config) => Ok(Arc::new(
             DialogflowEngine::from_config(config, http.clone())
                 .map_err(|e| engine(e.to_string()))?,
+        )),
+        EngineSpec::Lex(config) => Ok(Arc::new(
+            LexEngine::from_config(config, http.clone()).map_err(|e| engine(e.to_string()))?,
+        )),
+        EngineSpec::Webhook(config) => Ok(Arc::new(
+            WebhookEngine::from_config(config, http.clone()).map_err(|e| engine(e.to_string()))?,
         )),
     }
 }
@@ -124,7 +131,8 @@ pub struct Assembled {
     pub auth: Authenticator,
 }
 
-/// Builds the bot's connector: discovers the account's socket domain, starts
+/// Builds the bot's connector: checks that a Custom Endpoint bot is
+/// `online`, discovers the account's socket domain, starts
 /// the transport with a refreshed login and wires the engine (measured for
 /// `/metrics`), the escalation policy and the function invoker.
 ///
@@ -137,6 +145,11 @@ pub async fn assemble(
     http: &reqwest::Client,
 ) -> Result<Assembled, AssembleError> {
     let engine = build_engine(&spec.engine, http)?;
+    if let EngineSpec::Webhook(_) = &spec.engine {
+        // The Custom Endpoint contract: only a bot whose `GET .../state`
+        // answers `online` may start.
+        check_engine(engine.as_ref()).await?;
+    }
     let engine: Arc<dyn BotEngine> =
         Arc::new(MeasuredEngine::new(engine, &spec.id, Arc::clone(telemetry)));
     let auth = authenticator(spec, Persistence::Running)?;
@@ -195,6 +208,17 @@ pub async fn assemble(
     Ok(Assembled { connector, auth })
 }
 
+/// The engine's own test connection, as an [`AssembleError`].
+async fn check_engine(engine: &dyn BotEngine) -> Result<(), AssembleError> {
+    engine
+        .test_connection()
+        .await
+        .map_err(|e| AssembleError::EngineUnavailable {
+            code: e.code().to_string(),
+            message: e.to_string(),
+        })
+}
+
 /// The dashboard's "Test Connection": the engine loads and answers its
 /// test, and the bot user can log in to LiveEngage (then logs out); a chat
 /// bot's account must also list the Chat Agent API (`agentVep`) in CSDS.
@@ -204,13 +228,7 @@ pub async fn assemble(
 /// The first [`AssembleError`] met.
 pub async fn test_connection(spec: &BotSpec, http: &reqwest::Client) -> Result<(), AssembleError> {
     let engine = build_engine(&spec.engine, http)?;
-    engine
-        .test_connection()
-        .await
-        .map_err(|e| AssembleError::EngineUnavailable {
-            code: e.code().to_string(),
-            message: e.to_string(),
-        })?;
+    check_engine(engine.as_ref()).await?;
     let auth = authenticator(spec, Persistence::Probe)?;
     auth.login()
         .await

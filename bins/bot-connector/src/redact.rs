@@ -11,6 +11,7 @@ const SECRET_KEYS: &[&str] = &[
     "apikey",
     "token",
     "private_key",
+    "secret_access_key",
 ];
 
 /// The placeholder shown instead of a secret.
@@ -76,13 +77,19 @@ mod tests {
     #[test]
     fn secrets_are_hidden_and_restored() {
         let stored = json!({"login": {"password": "pw", "username": "u"}, "f": {"x": {"bearer": "${B}"}},
-                "engine": {"service_account": {"private_key": "-----BEGIN", "private_key_id": "k1"}}});
+                "engine": {"service_account": {"private_key": "-----BEGIN", "private_key_id": "k1"},
+                    "credentials": {"access_key_id": "AKID", "secret_access_key": "sk", "session_token": "st"},
+                    "client_secret": "cs"}});
         let shown = redact(&stored);
         assert_eq!(shown["login"]["password"], "***");
         assert_eq!(shown["login"]["username"], "u");
         assert_eq!(shown["f"]["x"]["bearer"], "${B}");
         assert_eq!(shown["engine"]["service_account"]["private_key"], "***");
         assert_eq!(shown["engine"]["service_account"]["private_key_id"], "k1");
+        assert_eq!(shown["engine"]["credentials"]["secret_access_key"], "***");
+        assert_eq!(shown["engine"]["credentials"]["session_token"], "***");
+        assert_eq!(shown["engine"]["credentials"]["access_key_id"], "AKID");
+        assert_eq!(shown["engine"]["client_secret"], "***");
         let mut edited = shown.clone();
         restore(&mut edited, &stored);
         assert_eq!(edited, stored);

@@ -260,3 +260,118 @@ conversation = {{ type = "chat", inactivity = {{ warning_after = "5m", warning_m
         "{stderr}"
     );
 }
+
+#[test]
+fn check_accepts_lex_and_webhook_bots_and_names_their_bad_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let valid = format!(
+        r#"
+[[bots]]
+id = "lex-v2"
+{BOT}
+[bots.engine]
+type = "lex"
+api = "v2"
+region = "eu-west-1"
+bot_id = "ABCDEFGHIJ"
+bot_alias_id = "TSTALIASID"
+locale_id = "en_US"
+credentials = {{ access_key_id = "AKIDEXAMPLE", secret_access_key = "${{BC_TEST_WATSON_APIKEY}}" }}
+
+[[bots]]
+id = "lex-v1"
+{BOT}
+[bots.engine]
+type = "lex"
+api = "v1"
+region = "us-east-1"
+bot_name = "OrderFlowers"
+bot_alias = "prod"
+credentials = {{ access_key_id = "AKIDEXAMPLE", secret_access_key = "s" }}
+
+[[bots]]
+id = "custom-endpoint"
+{BOT}
+[bots.engine]
+type = "webhook"
+base_url = "https://bot.example.com/api"
+bot_id = "5809777a-e548-4bd2-bc5f-a1003c132a28"
+token_url = "https://auth.example.com/token"
+client_id = "app-1"
+client_secret = "${{BC_TEST_WATSON_APIKEY}}"
+"#
+    );
+    let (code, stdout, stderr) = check(dir.path(), "valid.toml", &valid);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("OK, 3 bot(s)"), "{stdout}");
+
+    let invalid = format!(
+        r#"
+[[bots]]
+id = "l1"
+{BOT}
+[bots.engine]
+type = "lex"
+api = "v2"
+region = "eu-west-1"
+bot_id = "short"
+bot_alias_id = "TSTALIASID"
+locale_id = "en_US"
+credentials = {{ access_key_id = "AKID", secret_access_key = "s" }}
+
+[[bots]]
+id = "l2"
+{BOT}
+[bots.engine]
+type = "lex"
+api = "v1"
+region = "us-east-1"
+bot_name = "B"
+bot_alias = "prod"
+
+[[bots]]
+id = "l3"
+{BOT}
+[bots.engine]
+type = "lex"
+api = "v3"
+
+[[bots]]
+id = "w1"
+{BOT}
+[bots.engine]
+type = "webhook"
+base_url = "https://bot.example.com"
+bot_id = "not/a-bot-id"
+token_url = "https://auth.example.com/token"
+client_id = "c"
+client_secret = "s"
+
+[[bots]]
+id = "w2"
+{BOT}
+[bots.engine]
+type = "webhook"
+base_url = "https://bot.example.com"
+bot_id = "b"
+token_url = "https://auth.example.com/token"
+client_id = " "
+client_secret = "s"
+max_atempts = 2
+"#
+    );
+    let (code, _, stderr) = check(dir.path(), "invalid.toml", &invalid);
+    assert_eq!(code, Some(2), "{stderr}");
+    for expected in [
+        "bots[0].engine.bot_id: `short` must be the 10-character bot id",
+        "bots[1].engine.credentials: lex configuration: `credentials` is missing",
+        "bots[2].engine.api: \"v3\" is not one of \"v2\", \"v1\"",
+        "bots[3].engine.bot_id: `not/a-bot-id` must be 1 to 36 letters",
+        "bots[4].engine.max_atempts: unknown field `max_atempts`",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}

@@ -3,7 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use engine_dialogflow::{CxConfig, DialogflowConfig, EsConfig, V1Config};
+use engine_lex::LexConfig;
 use engine_watson::WatsonConfig;
+use engine_webhook::WebhookConfig;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -11,8 +13,8 @@ use serde_json::Value;
 use super::error::FieldError;
 
 /// Which AI engine answers, with its settings (`type = "script"`,
-/// `"watson"` or `"dialogflow"`); the other keys are the engine crate's own
-/// configuration.
+/// `"watson"`, `"dialogflow"`, `"lex"` or `"webhook"`); the other keys are the
+/// engine crate's own configuration.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -23,10 +25,15 @@ pub enum EngineSpec {
     Watson(WatsonConfig),
     /// Google Dialogflow ES, CX or V1 (`engine-dialogflow`).
     Dialogflow(DialogflowConfig),
+    /// Amazon Lex V2 or V1 (`engine-lex`).
+    Lex(LexConfig),
+    /// LivePerson's Custom Endpoint contract: a bot service over HTTP
+    /// (`engine-webhook`).
+    Webhook(WebhookConfig),
 }
 
 /// The engine types, as written in `type`.
-pub const ENGINE_TYPES: &[&str] = &["script", "watson", "dialogflow"];
+pub const ENGINE_TYPES: &[&str] = &["script", "watson", "dialogflow", "lex", "webhook"];
 
 impl EngineSpec {
     /// The vendor label shown in the dashboard.
@@ -36,6 +43,8 @@ impl EngineSpec {
             Self::Script(_) => "script",
             Self::Watson(_) => "watson",
             Self::Dialogflow(_) => "dialogflow",
+            Self::Lex(_) => "lex",
+            Self::Webhook(_) => "webhook",
         }
     }
 
@@ -53,7 +62,7 @@ impl EngineSpec {
             Self::Script(script) => relative(&mut script.path),
             Self::Dialogflow(DialogflowConfig::Es(c)) => relative(&mut c.service_account.key_file),
             Self::Dialogflow(DialogflowConfig::Cx(c)) => relative(&mut c.service_account.key_file),
-            Self::Watson(_) | Self::Dialogflow(_) => {}
+            Self::Watson(_) | Self::Dialogflow(_) | Self::Lex(_) | Self::Webhook(_) => {}
         }
     }
 }
@@ -86,6 +95,18 @@ pub fn parse_engine(raw: &Value) -> Result<EngineSpec, FieldError> {
     match kind.as_str() {
         "script" => typed(body, "engine").map(EngineSpec::Script),
         "watson" => typed(body, "engine").map(EngineSpec::Watson),
+        "webhook" => typed(body, "engine").map(EngineSpec::Webhook),
+        "lex" => {
+            // Read per variant, as for Dialogflow: an internally tagged enum
+            // would lose the key path of a bad key.
+            let api = take_tag(&mut table, "engine", "api", &["v2", "v1"])?;
+            let body = Value::Object(table);
+            let config = match api.as_str() {
+                "v2" => LexConfig::V2(typed::<engine_lex::V2Config>(body, "engine")?),
+                _ => LexConfig::V1(typed::<engine_lex::V1Config>(body, "engine")?),
+            };
+            Ok(EngineSpec::Lex(config))
+        }
         _ => {
             let api = take_tag(&mut table, "engine", "api", &["es", "cx", "v1"])?;
             let body = Value::Object(table);
@@ -159,8 +180,52 @@ mod tests {
         assert_eq!(err.path, "engine.api");
         assert!(err.message.contains("\"cx\""), "{}", err.message);
 
-        let err = parse_engine(&json!({"type": "lex"})).unwrap_err();
+        let err = parse_engine(&json!({"type": "rasa"})).unwrap_err();
         assert_eq!(err.path, "engine.type");
+        assert!(err.message.contains("\"webhook\""), "{}", err.message);
+
+        let err = parse_engine(&json!({"type": "lex"})).unwrap_err();
+        assert_eq!(err.path, "engine.api");
+
+        let err = parse_engine(
+            &json!({"type": "lex", "api": "v2", "region": "us-east-1", "bot_id": "ABCDEFGHIJ",
+            "bot_alias_id": "TSTALIASID", "locale_id": "en_US",
+            "credentials": {"access_key_id": "AKID", "secret_acess_key": "s"}}),
+        )
+        .unwrap_err();
+        assert_eq!(err.path, "engine.credentials.secret_acess_key");
+        assert!(err.message.contains("secret_acess_key"), "{}", err.message);
+
+        let err = parse_engine(
+            &json!({"type": "lex", "api": "v1", "region": "us-east-1", "bot_name": "B"}),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("bot_alias"), "{}", err.message);
+
+        let ok = parse_engine(
+            &json!({"type": "lex", "api": "v1", "region": "us-east-1", "bot_name": "B",
+            "bot_alias": "prod"}),
+        )
+        .unwrap();
+        assert_eq!(ok.label(), "lex");
+
+        let err = parse_engine(
+            &json!({"type": "webhook", "base_url": "not a url", "bot_id": "b",
+            "token_url": "https://t.example/token", "client_id": "c", "client_secret": "s"}),
+        )
+        .unwrap_err();
+        assert_eq!(err.path, "engine.base_url");
+
+        let ok = parse_engine(
+            &json!({"type": "webhook", "base_url": "https://bot.example", "bot_id": "b",
+            "token_url": "https://t.example/token", "client_id": "c", "client_secret": "s",
+            "max_attempts": 4}),
+        )
+        .unwrap();
+        let EngineSpec::Webhook(config) = &ok else {
+            panic!("{ok:?}")
+        };
+        assert_eq!(config.max_attempts, 4);
 
         let ok = parse_engine(
             &json!({"type": "dialogflow", "api": "cx", "project_id": "p",

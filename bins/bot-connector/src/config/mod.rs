@@ -8,6 +8,7 @@
 
 mod bot;
 mod engine;
+mod engine_defaults;
 mod env;
 mod error;
 mod file;
@@ -17,6 +18,7 @@ pub use bot::{
     BotSpec, CombineSpec, ConversationSpec, FunctionSpec, LiveEngageSpec, LoginSpec, RuntimeSpec,
 };
 pub use engine::{ENGINE_TYPES, EngineSpec, ScriptSpec, parse_engine};
+pub use engine_defaults::webhook_turn_budget;
 pub use env::substitute;
 pub use error::{ConfigError, FieldError};
 pub use file::{FileConfig, ServerSpec, load_file, parse_file};

@@ -4,12 +4,15 @@ use std::path::Path;
 
 use connector_core::Secret;
 use engine_dialogflow::{DialogflowEngine, DialogflowError};
+use engine_lex::{LexEngine, LexError};
 use engine_script::ScriptEngine;
 use engine_watson::{WatsonEngine, WatsonError};
+use engine_webhook::{WebhookEngine, WebhookError};
 use serde_json::{Value, json};
 
 use super::bot::{BotSpec, ConversationSpec, LoginSpec};
 use super::engine::{EngineSpec, parse_engine};
+use super::engine_defaults;
 use super::env::substitute;
 use super::error::FieldError;
 
@@ -38,6 +41,7 @@ pub fn parse_bot(
         Some(Ok(engine)) => Some(engine),
         None => None,
     };
+    let written = value.clone();
     let mut spec: BotSpec = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
@@ -51,6 +55,7 @@ pub fn parse_bot(
         spec.engine = engine;
     }
     spec.engine.resolve_paths(base_dir);
+    engine_defaults::apply(&mut spec, &written);
     let errors = validate_bot(&spec);
     if errors.is_empty() {
         Ok(spec)
@@ -219,9 +224,9 @@ pub fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// What building the engine reports (a script that does not load, a Watson
-/// or Dialogflow field that is missing or malformed, an unreadable key
-/// file), each at its key path. Builds the engine without any network call.
+/// What building the engine reports (a script that does not load, a Watson,
+/// Dialogflow, Lex or Custom Endpoint field that is missing or malformed, an
+/// unreadable key file, Lex without credentials), each at its key path. Builds the engine without any network call.
 fn engine_errors(engine: &EngineSpec) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let mut fail = |path: &str, message: String| errors.push(FieldError::new(path, message));
@@ -269,6 +274,28 @@ fn engine_errors(engine: &EngineSpec) -> Vec<FieldError> {
                     _ => ("engine".to_owned(), err.to_string()),
                 };
                 fail(&path, message);
+            }
+        }
+        EngineSpec::Lex(config) => {
+            if let Err(err) = LexEngine::from_config(config, reqwest::Client::new()) {
+                let (path, message) = match &err {
+                    LexError::InvalidField { field, problem } => {
+                        (format!("engine.{field}"), problem.clone())
+                    }
+                    LexError::NoCredentials => ("engine.credentials".to_owned(), err.to_string()),
+                    _ => ("engine".to_owned(), err.to_string()),
+                };
+                fail(&path, message);
+            }
+        }
+        EngineSpec::Webhook(config) => {
+            if let Err(err) = WebhookEngine::from_config(config, reqwest::Client::new()) {
+                match &err {
+                    WebhookError::InvalidField { field, problem } => {
+                        fail(&format!("engine.{field}"), problem.clone());
+                    }
+                    _ => fail("engine", err.to_string()),
+                }
             }
         }
     }

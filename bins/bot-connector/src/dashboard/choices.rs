@@ -1,17 +1,21 @@
 //! The wizard's choices with their own fields: how the bot user logs in, and
-//! which engine answers. Each choice is a table of form fields mapped to key
-//! paths of the definition, so adding an engine is adding a table.
+//! which engine answers (the engine tables are in `engine_choices`). Each
+//! choice is a table of form fields mapped to key paths of the definition, so
+//! adding an engine is adding a table.
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+pub use super::engine_choices::ENGINE;
 use super::html::esc;
 
 /// How a form field is shown.
 #[derive(Clone, Copy)]
-enum Kind {
+pub(super) enum Kind {
     Text,
+    /// A whole number (sent as a JSON number when it parses).
+    Number,
     Secret,
     Area,
     Check,
@@ -20,20 +24,25 @@ enum Kind {
 
 /// One form field: its name in the form, its key path below the choice's
 /// table in the definition, its label.
-struct Field(&'static str, &'static str, &'static str, Kind);
+pub(super) struct Field(
+    pub(super) &'static str,
+    pub(super) &'static str,
+    pub(super) &'static str,
+    pub(super) Kind,
+);
 
 /// A choice: the value of `type` and its fields.
-struct Choice {
-    tag: &'static str,
-    title: &'static str,
-    fields: &'static [Field],
+pub(super) struct Choice {
+    pub(super) tag: &'static str,
+    pub(super) title: &'static str,
+    pub(super) fields: &'static [Field],
 }
 
 /// A group of choices: the form's select, the definition's table.
 pub struct Group {
-    select: &'static str,
-    legend: &'static str,
-    choices: &'static [Choice],
+    pub(super) select: &'static str,
+    pub(super) legend: &'static str,
+    pub(super) choices: &'static [Choice],
 }
 
 /// The bot user's login.
@@ -78,162 +87,6 @@ pub const LOGIN: Group = Group {
     ],
 };
 
-/// The AI engine.
-pub const ENGINE: Group = Group {
-    select: "engine_type",
-    legend: "Engine",
-    choices: &[
-        Choice {
-            tag: "script",
-            title: "Script (local rules, no cloud)",
-            fields: &[Field(
-                "script",
-                "source",
-                "Script (engine-script TOML)",
-                Kind::Area,
-            )],
-        },
-        Choice {
-            tag: "watson",
-            title: "IBM Watson Assistant",
-            fields: &[
-                Field("watson_api", "api", "API", Kind::Choice(&["v2", "v1"])),
-                Field("watson_url", "url", "Service instance URL", Kind::Text),
-                Field(
-                    "watson_assistant_id",
-                    "assistant_id",
-                    "Assistant id (v2)",
-                    Kind::Text,
-                ),
-                Field(
-                    "watson_workspace_id",
-                    "workspace_id",
-                    "Workspace id (v1)",
-                    Kind::Text,
-                ),
-                Field(
-                    "watson_version",
-                    "version",
-                    "Version date YYYY-MM-DD (empty: default)",
-                    Kind::Text,
-                ),
-                Field(
-                    "watson_stateless",
-                    "stateless",
-                    "Stateless (v2)",
-                    Kind::Check,
-                ),
-                Field(
-                    "watson_auth",
-                    "auth.type",
-                    "Authentication",
-                    Kind::Choice(&["iam", "apikey", "basic", "bearer"]),
-                ),
-                Field(
-                    "watson_apikey",
-                    "auth.apikey",
-                    "API key (iam, apikey)",
-                    Kind::Secret,
-                ),
-                Field(
-                    "watson_iam_url",
-                    "auth.iam_url",
-                    "IAM token URL (iam; empty: IBM Cloud's)",
-                    Kind::Text,
-                ),
-                Field(
-                    "watson_username",
-                    "auth.username",
-                    "User name (basic)",
-                    Kind::Text,
-                ),
-                Field(
-                    "watson_password",
-                    "auth.password",
-                    "Password (basic)",
-                    Kind::Secret,
-                ),
-                Field(
-                    "watson_token",
-                    "auth.token",
-                    "Bearer token (bearer)",
-                    Kind::Secret,
-                ),
-            ],
-        },
-        Choice {
-            tag: "dialogflow",
-            title: "Google Dialogflow",
-            fields: &[
-                Field("df_api", "api", "API", Kind::Choice(&["es", "cx", "v1"])),
-                Field(
-                    "df_project_id",
-                    "project_id",
-                    "Project id (ES, CX)",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_location",
-                    "location",
-                    "Location (CX; ES regional agents)",
-                    Kind::Text,
-                ),
-                Field("df_agent_id", "agent_id", "Agent id (CX)", Kind::Text),
-                Field(
-                    "df_environment",
-                    "environment",
-                    "Environment (empty: draft)",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_language_code",
-                    "language_code",
-                    "Language code (ES, CX)",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_base_url",
-                    "base_url",
-                    "API base URL (empty: Google's)",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_key_file",
-                    "service_account.key_file",
-                    "Service-account key file on the server (ES, CX)",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_client_email",
-                    "service_account.client_email",
-                    "or: service-account e-mail",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_private_key",
-                    "service_account.private_key",
-                    "and its PEM private key",
-                    Kind::Area,
-                ),
-                Field(
-                    "df_token_url",
-                    "service_account.token_url",
-                    "OAuth token URL (empty: Google's)",
-                    Kind::Text,
-                ),
-                Field(
-                    "df_client_access_token",
-                    "client_access_token",
-                    "Client access token (V1, deprecated)",
-                    Kind::Secret,
-                ),
-                Field("df_language", "language", "Language (V1)", Kind::Text),
-                Field("df_query_url", "query_url", "Query URL (V1)", Kind::Text),
-            ],
-        },
-    ],
-};
-
 impl Group {
     /// The chosen table (`{"type": ..., fields}`) from the form; the first
     /// choice when the form names none. Empty fields are left out.
@@ -257,6 +110,14 @@ impl Group {
                     }
                 }
                 _ if value.is_empty() => {}
+                Kind::Number => {
+                    // A non-number stays text, so the definition's check names it.
+                    let number = value.parse::<u64>().map_or_else(
+                        |_| Value::String(value.to_owned()),
+                        |n| Value::Number(n.into()),
+                    );
+                    set(&mut out, key, number);
+                }
                 _ => set(&mut out, key, Value::String(value.to_owned())),
             }
         }
@@ -336,6 +197,9 @@ fn field_html(name: &str, label: &str, kind: Kind, f: &HashMap<String, String>) 
     match kind {
         Kind::Text => {
             format!("<label>{label} <input type=text name={name} value='{value}'></label>")
+        }
+        Kind::Number => {
+            format!("<label>{label} <input type=number min=0 name={name} value='{value}'></label>")
         }
         Kind::Secret => {
             format!("<label>{label} <input type=password name={name} value='{value}'></label>")

@@ -3,6 +3,7 @@
 //! live status, "Test connection" and the conversation tester.
 
 mod choices;
+mod engine_choices;
 mod form;
 mod html;
 mod pages;
