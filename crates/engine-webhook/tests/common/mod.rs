@@ -23,15 +23,24 @@ pub fn config(base: &str, token_url: &str) -> WebhookConfig {
     )
 }
 
-/// An engine against `server` (base `{uri}/api`, token `{uri}/token`), no
-/// per-call timeout (the paused clock would fire it while a socket is read).
+/// An engine against `server` (base `{uri}/api`, token `{uri}/token`) that
+/// sets no timer of its own while a request waits on the socket: no per-call
+/// timeout, and a client without the connection pool's idle timer. On a
+/// paused clock tokio jumps to the next timer whenever every task waits, so
+/// either timer would move the clock (and fire) while wiremock, on its own
+/// threads, is still answering; without them the only timers are the
+/// engine's retry pauses and the test's own `advance`.
 pub fn engine(server: &MockServer) -> WebhookEngine {
     let mut config = config(
         &format!("{}/api", server.uri()),
         &format!("{}/token", server.uri()),
     );
     config.request_timeout_secs = 0;
-    WebhookEngine::from_config(&config, reqwest::Client::new()).unwrap()
+    let client = reqwest::Client::builder()
+        .pool_idle_timeout(None)
+        .build()
+        .unwrap();
+    WebhookEngine::from_config(&config, client).unwrap()
 }
 
 pub async fn mount_token(server: &MockServer, expires_in: u64) {
