@@ -186,23 +186,26 @@ async fn drive(
         .click()
         .await
         .map_err(|e| step("click Start", &e))?;
+    // Wait on the server side: reloading the page in the browser right after
+    // the click could cancel the form's POST before the browser sent it.
     let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        client
-            .goto(&format!("{base}/bots/browser-bot"))
-            .await
-            .map_err(|e| step("reload the status page", &e))?;
-        let state = texts(client, "p b.state").await;
-        if state.iter().any(|s| s == "Online") {
-            break;
-        }
+    while app.fleet.status("browser-bot").map(|s| s.state).as_deref() != Some("Online") {
         if Instant::now() > deadline {
             return Err(format!(
-                "the bot did not come Online; the page says {state:?}, the fleet {:?}",
-                app.fleet.status("browser-bot").map(|s| s.state)
+                "the bot did not come Online; the fleet says {:?}, the page {:?}",
+                app.fleet.status("browser-bot").map(|s| s.state),
+                texts(client, "p b.state").await
             ));
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    client
+        .goto(&format!("{base}/bots/browser-bot"))
+        .await
+        .map_err(|e| step("reload the status page", &e))?;
+    let state = texts(client, "p b.state").await;
+    if !state.iter().any(|s| s == "Online") {
+        return Err(format!("the status page does not show Online: {state:?}"));
     }
 
     client
