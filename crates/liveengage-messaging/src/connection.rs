@@ -87,7 +87,12 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
             };
         }
     };
-    let stream = match tokio_tungstenite::connect_async_with_config(url.as_str(), None, true).await
+    let stream = match tokio_tungstenite::connect_async_with_config(
+        url.as_str(),
+        Some(socket_config()),
+        true,
+    )
+    .await
     {
         Ok((stream, _)) => stream,
         Err(err) => {
@@ -170,6 +175,15 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
     keepalive.abort();
     let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;
     result
+}
+
+/// The socket's buffers. tungstenite zero-fills its whole read buffer
+/// (128 KiB by default) before every read; UMS frames are a few KiB, so a
+/// 16 KiB read size saves that fill on every frame (a larger frame still
+/// arrives whole: the buffer grows to its announced length).
+fn socket_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
 }
 
 fn redact(text: &str, bearer: &str) -> String {
