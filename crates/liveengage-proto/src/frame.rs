@@ -201,7 +201,9 @@ impl Frame {
     /// # Errors
     /// As [`Frame::decode`].
     pub fn decode_slice(bytes: &[u8]) -> Result<Self, Error> {
-        serde_json::from_slice(bytes).map_err(|e| Error::malformed(e, bytes))
+        let object: Map<String, Value> =
+            serde_json::from_slice(bytes).map_err(|e| Error::malformed(e, bytes))?;
+        crate::frame_decode::frame_from_object(object).map_err(|e| Error::malformed(e, bytes))
     }
 
     /// Encodes the frame as JSON text.

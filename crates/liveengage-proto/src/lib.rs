@@ -62,6 +62,7 @@ pub mod enums;
 mod error;
 pub mod event;
 pub mod frame;
+mod frame_decode;
 pub mod ids;
 pub mod login;
 pub mod notifications;

@@ -350,8 +350,12 @@ pub enum UmsNotification {
 }
 
 fn body<T: DeserializeOwned>(n: &Notification) -> Result<T, Error> {
-    let value = n.body.clone().unwrap_or(Value::Null);
-    serde_json::from_value(value).map_err(|e| Error::bad_body(&n.type_name, e))
+    // Read from the borrowed tree: no copy of the body first.
+    match &n.body {
+        Some(value) => T::deserialize(value),
+        None => T::deserialize(&Value::Null),
+    }
+    .map_err(|e| Error::bad_body(&n.type_name, e))
 }
 
 impl UmsNotification {
