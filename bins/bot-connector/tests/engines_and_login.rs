@@ -2,63 +2,17 @@
 //! Dialogflow answered by wiremock) and for each LiveEngage login (password
 //! and API key, answered by the emulator).
 
-use std::sync::Arc;
+mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use bot_connector::access::Role;
-use bot_connector::server::new_fleet;
-use bot_connector::state::App;
-use bot_connector::store::Store;
-use http_body_util::BodyExt;
-use liveengage_sim::{Sim, SimHandle};
+use axum::http::StatusCode;
+use common::{app, post, sim};
+use liveengage_sim::SimHandle;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The RSA key engine-dialogflow's tests sign with (a test key, not a secret).
 const TEST_KEY: &str = include_str!("../../../crates/engine-dialogflow/tests/data/test-key.pem");
-
-async fn post(app: &Arc<App>, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = bot_connector::api::router(Arc::clone(app))
-        .oneshot(req)
-        .await
-        .unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn sim() -> SimHandle {
-    Sim::builder()
-        .skill("1", "Bot")
-        .skill("2", "human")
-        .start()
-        .await
-        .unwrap()
-}
-
-fn app() -> (Arc<App>, String) {
-    let app = App::new(
-        new_fleet(),
-        Store::in_memory().unwrap(),
-        None,
-        std::env::temp_dir(),
-    );
-    let (token, _) = app.create_token("admin", Role::Admin, &[]).unwrap();
-    (app, token)
-}
 
 fn definition(sim: &SimHandle, login: Value, engine: Value) -> Value {
     json!({

@@ -4,66 +4,21 @@
 //! service reports `online`, one answered conversation, and the defaults a
 //! webhook bot gets for its engine timeout and retries.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use bot_connector::access::Role;
+use axum::http::StatusCode;
 use bot_connector::config::parse_bot;
-use bot_connector::server::new_fleet;
-use bot_connector::state::App;
-use bot_connector::store::Store;
-use http_body_util::BodyExt;
-use liveengage_sim::{Sim, SimHandle};
+use common::{app, post, sim};
+use liveengage_sim::SimHandle;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 use webhook_reference::{CLIENT_ID, CLIENT_SECRET, ReferenceServer};
 use wiremock::matchers::{header_regex, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const ONLINE_BOT: &str = "5809777a-e548-4bd2-bc5f-a1003c132a28";
 const OFFLINE_BOT: &str = "36d5de7f-6c83-41ba-836d-28ca1062c1ef";
-
-async fn post(app: &Arc<App>, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-    let req = Request::builder()
-        .method("POST")
-        .uri(uri)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let res = bot_connector::api::router(Arc::clone(app))
-        .oneshot(req)
-        .await
-        .unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
-}
-
-async fn sim() -> SimHandle {
-    Sim::builder()
-        .skill("1", "Bot")
-        .skill("2", "human")
-        .start()
-        .await
-        .unwrap()
-}
-
-fn app() -> (Arc<App>, String) {
-    let app = App::new(
-        new_fleet(),
-        Store::in_memory().unwrap(),
-        None,
-        std::env::temp_dir(),
-    );
-    let (token, _) = app.create_token("admin", Role::Admin, &[]).unwrap();
-    (app, token)
-}
 
 fn definition(id: &str, sim: &SimHandle, engine: Value) -> Value {
     json!({

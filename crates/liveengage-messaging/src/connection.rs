@@ -182,8 +182,7 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
 /// 16 KiB read size saves that fill on every frame (a larger frame still
 /// arrives whole: the buffer grows to its announced length).
 fn socket_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
-    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-        .read_buffer_size(16 * 1024)
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(16 * 1024)
 }
 
 fn redact(text: &str, bearer: &str) -> String {

@@ -245,11 +245,12 @@ fn set(target: &mut Value, path: &str, value: Value) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use serde_json::json;
 
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    /// A form from `(name, value)` pairs.
+    pub(in crate::dashboard) fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -246,14 +246,8 @@ mod tests {
 
     use serde_json::json;
 
+    use super::super::choices::tests::form;
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn a_lex_bot_maps_its_fields_and_keys_to_the_config() {
