@@ -1,28 +1,44 @@
-//! The emulator and the bot under test, in this process.
+//! The bench: the emulator and the bot under test, in this process or as a
+//! separate `bot-connector` process, with the engine `--engine` names.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use connector_core::ErrorHandling;
-use connector_runtime::{BotStatus, Connector, ConnectorConfig, ConnectorHandle, RuntimeError};
-use liveengage_messaging::{MessagingChannel, MessagingConfig, socket_base};
+use connector_core::{BotEngine, ErrorHandling};
 use liveengage_sim::{Sim, SimHandle};
 
+use crate::connector_config::{ConnectorFile, EngineSection};
+use crate::connector_process::{self, ConnectorProcess, sample, samples_by};
 use crate::engine::SyntheticEngine;
+use crate::engine_kind::{ECHO_SCRIPT, EngineKind};
+use crate::in_process::InProcessBot;
 use crate::options::Options;
+use crate::proc_stats::Process;
+use crate::random::Random;
+use crate::webhook::WebhookService;
 
 /// What the consumer sees when the bot escalates.
 pub const ESCALATION_TEXT: &str = "Transferring you to an agent";
 
-/// The emulator and a running bot.
-pub struct Bench {
-    /// The emulator.
-    pub sim: Arc<SimHandle>,
-    /// The bot's runtime.
-    pub handle: ConnectorHandle,
-    /// The bot's transport.
-    pub channel: Arc<MessagingChannel>,
-    task: tokio::task::JoinHandle<Result<(), RuntimeError>>,
+/// The escalation settings of the bot, in both modes.
+#[must_use]
+pub fn escalation() -> ErrorHandling {
+    ErrorHandling::new("Human")
+        .customer_message(ESCALATION_TEXT)
+        .agent_message("loadgen escalation")
+        .retries(2, Duration::from_millis(200))
+}
+
+/// The engine timeout of the bot: short in chaos runs (engine stalls).
+#[must_use]
+pub fn engine_timeout(options: &Options) -> Duration {
+    if options.chaos {
+        Duration::from_secs(1)
+    } else {
+        Duration::from_secs(15)
+    }
 }
 
 /// Why the bench could not start.
@@ -35,89 +51,186 @@ impl std::fmt::Display for StartError {
     }
 }
 
-fn err(e: impl std::fmt::Display) -> StartError {
+pub(crate) fn err(e: impl std::fmt::Display) -> StartError {
     StartError(e.to_string())
 }
 
+/// The bot under test.
+pub enum Bot {
+    /// Transport, runtime and engine in this process.
+    InProcess(InProcessBot),
+    /// A `bot-connector run` child process.
+    Separate(ConnectorProcess),
+}
+
+/// What the bot counted: escalations and engine errors.
+#[derive(Debug, Default)]
+pub struct BotCounts {
+    /// Conversations escalated because of an error.
+    pub escalations: u64,
+    /// Engine errors by stable code.
+    pub errors_by_code: BTreeMap<String, usize>,
+    /// The first message of each code (in-process only; `/metrics` has none).
+    pub error_samples: BTreeMap<String, String>,
+}
+
+/// The emulator, the engine service if any, and a bot that is Online.
+pub struct Bench {
+    /// The emulator.
+    pub sim: Arc<SimHandle>,
+    /// The bot.
+    pub bot: Bot,
+    /// Set by the chaos task to make engine calls time out; `None` when the
+    /// engine cannot be stalled from here (the script engine of a separate process).
+    pub stall: Option<Arc<AtomicBool>>,
+    webhook: Option<WebhookService>,
+}
+
 impl Bench {
-    /// Starts the emulator and the bot (logged in through CSDS and the Login
-    /// Service, as in production) and waits until it is Online.
+    /// Starts the emulator, the engine and the bot, and waits until the bot
+    /// is Online.
     ///
     /// # Errors
     ///
-    /// [`StartError`] when something does not come up within 30 s.
-    pub async fn start(
-        options: &Options,
-        engine: Arc<SyntheticEngine>,
-    ) -> Result<Self, StartError> {
-        use liveengage_auth::{AuthConfig, Authenticator, Credentials, retry::RetryPolicy};
-
+    /// [`StartError`] when something does not come up within 30 s, with
+    /// what to do about it.
+    pub async fn start(options: &Options, random: Arc<Random>) -> Result<Self, StartError> {
+        options.check().map_err(StartError)?;
         let sim = Arc::new(Sim::builder().start().await.map_err(err)?);
-        // Short waits: a chaos run injects failing logins.
-        let retry = RetryPolicy::liveperson()
-            .with_server_error_delays(vec![Duration::from_millis(100), Duration::from_millis(200)])
-            .with_backoff(Duration::from_millis(300), Duration::from_secs(2));
-        let auth = Authenticator::new(
-            AuthConfig::new(
-                sim.account_id(),
-                Credentials::user_password("echo-bot", "secret"),
-            )
-            .with_csds_base(sim.base_url().parse().map_err(err)?)
-            .allow_http(true)
-            .with_retry_policy(retry),
-        )
-        .map_err(err)?;
-        let base = socket_base(&auth).await.map_err(err)?;
-        let config = MessagingConfig::new("loadgen-bot", sim.account_id(), base)
-            .with_skill("Bot", "1")
-            .with_skill("Human", "2")
-            .with_request_timeout(Duration::from_secs(3))
-            .with_keepalive(Duration::from_secs(2), Duration::from_secs(10))
-            .with_reconnect(Duration::from_millis(50), Duration::from_secs(1));
-        let channel = MessagingChannel::start(config, Arc::new(auth));
-        let mut runtime = ConnectorConfig::new("loadgen-bot")
-            .with_max_concurrent_turns(1024)
-            .with_max_open_conversations(options.conversations.max(999))
-            .with_engine_timeout(if options.chaos {
-                Duration::from_secs(1)
-            } else {
-                Duration::from_secs(15)
-            });
-        if !options.spam_guard {
-            runtime = runtime.with_spam_guard(None);
-        }
-        let policy = ErrorHandling::new("Human")
-            .customer_message(ESCALATION_TEXT)
-            .agent_message("loadgen escalation")
-            .retries(2, Duration::from_millis(200));
-        let connector = Connector::builder(
-            runtime,
-            Arc::clone(&channel) as Arc<dyn connector_core::ConversationChannel>,
-            engine,
-            Arc::new(policy),
-        )
-        .build();
-        let handle = connector.handle();
-        let task = tokio::spawn(connector.run());
-        let mut status = handle.watch_status();
-        tokio::time::timeout(
-            Duration::from_secs(30),
-            status.wait_for(|s| *s == BotStatus::Online),
-        )
-        .await
-        .map_err(|_| StartError("the bot did not come Online within 30 s".into()))?
-        .map_err(err)?;
+        let stall = Arc::new(AtomicBool::new(false));
+        let latency = Duration::from_millis(options.engine_latency_ms);
+        let kind = options.engine_kind();
+        let webhook = match kind {
+            EngineKind::Webhook => Some(
+                WebhookService::start(
+                    latency,
+                    options.engine_error_rate,
+                    Arc::clone(&random),
+                    Arc::clone(&stall),
+                )
+                .await
+                .map_err(|e| StartError(format!("the webhook reference server: {e}")))?,
+            ),
+            _ => None,
+        };
+        let webhook_config = webhook.as_ref().map(WebhookService::config).transpose()?;
+        let (bot, stall) = if options.separate() {
+            let bin = connector_process::binary(options.connector_bin.as_deref())?;
+            let engine = match webhook_config {
+                Some(config) => EngineSection::Webhook(config),
+                None => EngineSection::Script,
+            };
+            let process = ConnectorProcess::start(&bin, |database| ConnectorFile {
+                csds: sim.base_url(),
+                account_id: sim.account_id(),
+                escalation: escalation(),
+                engine,
+                engine_timeout: engine_timeout(options),
+                max_open_conversations: options.conversations.max(999),
+                max_concurrent_turns: 1024,
+                spam_guard: options.spam_guard,
+                database: database.to_path_buf(),
+                admin_token: format!("loadgen-{}", random.below(usize::MAX)),
+            })
+            .await?;
+            let stall = (kind == EngineKind::Webhook).then_some(stall);
+            (Bot::Separate(process), stall)
+        } else {
+            let engine: Arc<dyn BotEngine> = match (kind, webhook_config) {
+                (EngineKind::Webhook, Some(config)) => Arc::new(
+                    engine_webhook::WebhookEngine::from_config(&config, reqwest::Client::new())
+                        .map_err(|e| StartError(format!("the webhook engine: {e}")))?,
+                ),
+                (EngineKind::Script, _) => Arc::new(
+                    engine_script::ScriptEngine::from_toml_str(ECHO_SCRIPT)
+                        .map_err(|e| StartError(format!("the echo script: {e}")))?,
+                ),
+                _ => Arc::new(SyntheticEngine::new(
+                    latency,
+                    options.engine_error_rate,
+                    Arc::clone(&random),
+                    Arc::clone(&stall),
+                )),
+            };
+            let stall = (kind != EngineKind::Script).then_some(stall);
+            let bot = InProcessBot::start(options, &sim, engine).await?;
+            (Bot::InProcess(bot), stall)
+        };
         Ok(Self {
             sim,
-            handle,
-            channel,
-            task,
+            bot,
+            stall,
+            webhook,
         })
     }
 
-    /// Stops the bot.
+    /// The process whose CPU and memory the report shows.
+    #[must_use]
+    pub fn process(&self) -> Process {
+        match &self.bot {
+            Bot::InProcess(_) => Process::Own,
+            Bot::Separate(process) => process.process(),
+        }
+    }
+
+    /// From the process's start to the bot Online (separate process only).
+    #[must_use]
+    pub fn time_to_online(&self) -> Option<Duration> {
+        match &self.bot {
+            Bot::InProcess(_) => None,
+            Bot::Separate(process) => Some(process.time_to_online),
+        }
+    }
+
+    /// Conversations the bot has open now.
+    pub async fn open_conversations(&self) -> Option<u64> {
+        match &self.bot {
+            Bot::InProcess(bot) => Some(bot.handle.metrics().snapshot().open),
+            Bot::Separate(process) => {
+                let text = process.metrics().await.ok()?;
+                sample(&text, "bot_connector_open_conversations").map(|v| v as u64)
+            }
+        }
+    }
+
+    /// Escalations and engine errors the bot counted.
+    pub async fn counts(&self) -> BotCounts {
+        let mut counts = BotCounts::default();
+        match &self.bot {
+            Bot::InProcess(bot) => {
+                let metrics = bot.handle.metrics();
+                for error in metrics.errors() {
+                    *counts
+                        .errors_by_code
+                        .entry(error.code.to_string())
+                        .or_insert(0) += 1;
+                    counts
+                        .error_samples
+                        .entry(error.code.to_string())
+                        .or_insert_with(|| error.message.clone());
+                }
+                counts.escalations = metrics.snapshot().escalated;
+            }
+            Bot::Separate(process) => {
+                let text = process.metrics().await.unwrap_or_default();
+                counts.escalations =
+                    sample(&text, "bot_connector_escalations_total").unwrap_or(0.0) as u64;
+                for (code, n) in samples_by(&text, "bot_connector_engine_errors_total", "code") {
+                    counts.errors_by_code.insert(code, n as usize);
+                }
+            }
+        }
+        counts
+    }
+
+    /// Stops the bot (SIGTERM for a separate process) and the engine service.
     pub async fn stop(self) {
-        self.handle.shutdown();
-        let _ = self.task.await;
+        match self.bot {
+            Bot::InProcess(bot) => bot.stop().await,
+            Bot::Separate(process) => process.stop().await,
+        }
+        if let Some(webhook) = self.webhook {
+            webhook.stop();
+        }
     }
 }

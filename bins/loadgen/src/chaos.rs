@@ -1,14 +1,13 @@
 //! Chaos: faults injected at random moments during a run.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use liveengage_sim::SimHandle;
 use serde::Serialize;
 use tokio::sync::watch;
 
-use crate::engine::SyntheticEngine;
 use crate::random::Random;
 
 /// How many faults of each kind were injected.
@@ -28,10 +27,12 @@ pub struct ChaosCounts {
     pub engine_stalls: usize,
 }
 
-/// Injects faults every `mean` seconds on average until `stop` turns true.
+/// Injects faults every `mean` seconds on average until `stop` turns true;
+/// engine stalls only when there is a `stall` switch (not for the script
+/// engine of a separate process).
 pub async fn run(
     sim: Arc<SimHandle>,
-    engine: Arc<SyntheticEngine>,
+    stall: Option<Arc<AtomicBool>>,
     random: Arc<Random>,
     mean: Duration,
     mut stop: watch::Receiver<bool>,
@@ -44,7 +45,8 @@ pub async fn run(
             () = tokio::time::sleep(wait) => {}
         }
         let faults = sim.faults();
-        match random.below(6) {
+        let kinds = if stall.is_some() { 6 } else { 5 };
+        match random.below(kinds) {
             0 => counts.socket_drops += faults.drop_sockets(),
             1 => counts.closes_4401 += faults.close_sockets(4401),
             2 => counts.token_expiries += usize::from(faults.expire_tokens() > 0),
@@ -54,10 +56,12 @@ pub async fn run(
             }
             4 => counts.malformed_frames += faults.send_malformed_frame(),
             _ => {
-                engine.stalled.store(true, Ordering::Relaxed);
-                counts.engine_stalls += 1;
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                engine.stalled.store(false, Ordering::Relaxed);
+                if let Some(stall) = &stall {
+                    stall.store(true, Ordering::Relaxed);
+                    counts.engine_stalls += 1;
+                    tokio::time::sleep(Duration::from_millis(500)).await;
+                    stall.store(false, Ordering::Relaxed);
+                }
             }
         }
     }

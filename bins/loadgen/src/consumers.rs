@@ -64,7 +64,7 @@ pub async fn drive(
             break;
         }
         let text = format!("c{index} m{m}");
-        let expected = format!("echo: {text}");
+        let expected = options.engine_kind().answer(&text);
         let started = Instant::now();
         if let Err(e) = consumer.send_text(&text).await {
             outcome

@@ -18,20 +18,25 @@ pub struct SyntheticEngine {
     error_rate: f64,
     random: Arc<Random>,
     /// Set by the chaos task to make calls time out.
-    pub stalled: AtomicBool,
+    pub stalled: Arc<AtomicBool>,
     /// Engine time spent, in microseconds.
     pub busy_micros: AtomicU64,
 }
 
 impl SyntheticEngine {
-    /// An engine with this latency and error rate.
+    /// An engine with this latency and error rate, stalled while `stalled` is set.
     #[must_use]
-    pub fn new(latency: Duration, error_rate: f64, random: Arc<Random>) -> Self {
+    pub fn new(
+        latency: Duration,
+        error_rate: f64,
+        random: Arc<Random>,
+        stalled: Arc<AtomicBool>,
+    ) -> Self {
         Self {
             latency,
             error_rate,
             random,
-            stalled: AtomicBool::new(false),
+            stalled,
             busy_micros: AtomicU64::new(0),
         }
     }

@@ -1,23 +1,34 @@
 //! `loadgen`: drives many consumers through `liveengage-sim` against a bot
-//! (messaging transport + runtime + a synthetic engine) in this process, and
-//! reports throughput, turn latency, CPU, memory, errors and escalations. In
-//! chaos mode it injects faults and checks that every consumer message got
-//! exactly one answer or an escalation.
+//! (messaging transport + runtime + an engine), in this process or as a
+//! separate `bot-connector run` process, and reports throughput, turn
+//! latency, CPU, memory, time to Online, errors and escalations. The engine
+//! is a synthetic one, an echo script, or the Custom Endpoint reference
+//! server behind `engine-webhook`. In chaos mode it injects faults, checks
+//! that every consumer message got exactly one answer or an escalation, and
+//! compares the memory after the run with the memory before.
 //!
 //! Dependencies: `clap` (options), `indicatif` (progress bar), `hdrhistogram`
-//! (latency percentiles), and the project's crates.
+//! (latency percentiles), `axum` (the fault layer in front of the reference
+//! server), `reqwest` (the webhook engine's client), `toml` (the
+//! connector's config file), `rustix` (SIGTERM to the connector), and the
+//! project's crates.
 #![deny(missing_docs)]
 
 pub mod bot;
 pub mod chaos;
+pub mod connector_config;
+pub mod connector_process;
 pub mod consumers;
 pub mod engine;
+pub mod engine_kind;
+pub mod in_process;
 pub mod options;
 pub mod proc_stats;
 pub mod random;
 pub mod report;
 pub mod sweep;
 mod verify;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -30,8 +41,7 @@ use tokio::time::Instant;
 
 use crate::bot::{Bench, StartError};
 use crate::consumers::Outcome;
-use crate::engine::SyntheticEngine;
-pub use crate::options::Options;
+pub use crate::options::{EngineKind, Options};
 use crate::random::Random;
 pub use crate::report::Report;
 
@@ -49,40 +59,49 @@ fn latency(histogram: &Histogram<u64>) -> report::Latency {
 ///
 /// # Errors
 ///
-/// [`StartError`] when the emulator or the bot cannot start.
+/// [`StartError`] when the emulator, the engine or the bot cannot start.
 pub async fn run(options: Options) -> Result<Report, StartError> {
     let options = Arc::new(options);
     let random = Arc::new(Random::new(options.seed));
-    let engine = Arc::new(SyntheticEngine::new(
-        Duration::from_millis(options.engine_latency_ms),
-        options.engine_error_rate,
-        Arc::clone(&random),
-    ));
-    let bench = Bench::start(&options, Arc::clone(&engine)).await?;
-    let progress = if options.quiet {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::new((options.conversations * options.messages) as u64);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {pos}/{len} turns {per_sec} {elapsed}")
-        {
-            bar.set_style(style);
-        }
-        bar
-    };
+    let bench = Bench::start(&options, Arc::clone(&random)).await?;
+    let result = drive(&options, &bench, &random).await;
+    bench.stop().await;
+    result
+}
+
+fn progress_bar(options: &Options) -> ProgressBar {
+    if options.quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new((options.conversations * options.messages) as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} turns {per_sec} {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+async fn drive(
+    options: &Arc<Options>,
+    bench: &Bench,
+    random: &Arc<Random>,
+) -> Result<Report, StartError> {
+    let progress = progress_bar(options);
     let (stop_tx, stop_rx) = watch::channel(false);
     let chaos = options.chaos.then(|| {
         tokio::spawn(chaos::run(
             Arc::clone(&bench.sim),
-            Arc::clone(&engine),
-            Arc::clone(&random),
+            bench.stall.clone(),
+            Arc::clone(random),
             Duration::from_secs_f64(options.chaos_every_secs.max(0.05)),
             stop_rx,
         ))
     });
 
-    let rss_idle = proc_stats::rss_kib();
-    let cpu_start = proc_stats::cpu_seconds();
+    let process = bench.process();
+    let rss_idle = proc_stats::rss_kib(process);
+    let cpu_start = proc_stats::cpu_seconds(process);
     let started = Instant::now();
     let deadline = options.deadline().map(|d| started + d);
     let opened = Arc::new(AtomicUsize::new(0));
@@ -91,7 +110,7 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         tasks.push(tokio::spawn(consumers::drive(
             Arc::clone(&bench.sim),
             index,
-            Arc::clone(&options),
+            Arc::clone(options),
             deadline,
             Arc::clone(&opened),
             progress.clone(),
@@ -101,7 +120,7 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
     let mut rss_open = None;
     for _ in 0..3000 {
         if opened.load(Ordering::Relaxed) >= options.conversations {
-            rss_open = proc_stats::rss_kib();
+            rss_open = proc_stats::rss_kib(process);
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -113,7 +132,7 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         }
     }
     let wall = started.elapsed();
-    let cpu_end = proc_stats::cpu_seconds();
+    let cpu_end = proc_stats::cpu_seconds(process);
     progress.finish_and_clear();
     let _ = stop_tx.send(true);
     let chaos_counts = match chaos {
@@ -122,26 +141,35 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
     };
     // Give late duplicates, if any, a moment to show in the transcripts.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let check = verify::check(&bench.sim, &outcomes);
+    let check = verify::check(&bench.sim, options.engine_kind(), &outcomes);
+    let rss_after_chaos = match (options.chaos, rss_idle) {
+        (true, Some(before)) => rss_after(bench, before).await,
+        _ => None,
+    };
 
     let mut turns = Histogram::<u64>::new(3).map_err(|e| StartError(e.to_string()))?;
     let mut added = Histogram::<u64>::new(3).map_err(|e| StartError(e.to_string()))?;
-    let engine_us = options.engine_latency_ms * 1000;
+    let engine_us = u64::try_from(options.engine_time().as_micros()).unwrap_or(u64::MAX);
     for us in outcomes.iter().flat_map(|o| o.latencies_us.iter().copied()) {
         let _ = turns.record(us.max(1));
         let _ = added.record(us.saturating_sub(engine_us).max(1));
     }
     let answered_turns = turns.len();
-    let metrics = bench.handle.metrics();
-    let mut errors_by_code = std::collections::BTreeMap::new();
-    let mut error_samples = std::collections::BTreeMap::new();
-    for error in metrics.errors() {
-        *errors_by_code.entry(error.code.to_string()).or_insert(0) += 1;
-        error_samples
-            .entry(error.code.to_string())
-            .or_insert_with(|| error.message.clone());
-    }
-    let report = Report {
+    let counts = bench.counts().await;
+    Ok(Report {
+        mode: if options.separate() {
+            "separate process"
+        } else {
+            "in-process"
+        }
+        .into(),
+        engine: engine_label(options),
+        measured_process: match process {
+            proc_stats::Process::Own => {
+                "loadgen (emulator, consumers and bot in one process)".into()
+            }
+            proc_stats::Process::Pid(pid) => format!("bot-connector alone (pid {pid})"),
+        },
         conversations: options.conversations,
         messages_sent: outcomes.iter().map(|o| o.sent.len()).sum(),
         answered: check.answered,
@@ -157,24 +185,90 @@ pub async fn run(options: Options) -> Result<Report, StartError> {
         turns_per_sec: answered_turns as f64 / wall.as_secs_f64().max(1e-9),
         turn_latency: latency(&turns),
         added_latency: latency(&added),
+        added_latency_method: added_latency_method(options),
         cpu_secs_per_1000_turns: match (cpu_start, cpu_end) {
             (Some(a), Some(b)) if answered_turns > 0 => {
                 Some((b - a) * 1000.0 / answered_turns as f64)
             }
             _ => None,
         },
-        peak_rss_kib: proc_stats::peak_rss_kib(),
+        peak_rss_kib: proc_stats::peak_rss_kib(process),
+        rss_open_kib: rss_open,
         rss_per_conversation_kib: match (rss_idle, rss_open) {
             (Some(idle), Some(open)) if options.conversations > 0 => {
                 Some(open.saturating_sub(idle) as f64 / options.conversations as f64)
             }
             _ => None,
         },
-        errors_by_code,
-        error_samples,
-        escalations: metrics.snapshot().escalated,
+        time_to_online_ms: bench.time_to_online().map(|d| d.as_secs_f64() * 1000.0),
+        errors_by_code: counts.errors_by_code,
+        error_samples: counts.error_samples,
+        escalations: counts.escalations,
         chaos: chaos_counts,
+        rss_after_chaos,
+    })
+}
+
+/// RSS after a chaos run: once the bot has no conversation open (at most
+/// 10 s) and 2 s more to settle, against `before`.
+async fn rss_after(bench: &Bench, before: u64) -> Option<report::RssAfterChaos> {
+    let mut open = bench.open_conversations().await;
+    for _ in 0..100 {
+        if open == Some(0) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        open = bench.open_conversations().await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = proc_stats::rss_kib(bench.process())?;
+    let change = (after as f64 / before.max(1) as f64 - 1.0) * 100.0;
+    Some(report::RssAfterChaos {
+        before_kib: before,
+        after_kib: after,
+        change_percent: change,
+        within_10_percent: change.abs() <= 10.0,
+        open_conversations_left: open,
+    })
+}
+
+fn engine_label(options: &Options) -> String {
+    let kind = options.engine_kind();
+    match kind {
+        EngineKind::Script => kind.label().into(),
+        EngineKind::Synthetic | EngineKind::Webhook => format!(
+            "{} ({} ms, {} % errors)",
+            kind.label(),
+            options.engine_latency_ms,
+            options.engine_error_rate * 100.0
+        ),
+    }
+}
+
+fn added_latency_method(options: &Options) -> String {
+    let ms = options.engine_latency_ms;
+    let (engine, rest) = match options.engine_kind() {
+        EngineKind::Synthetic => (
+            format!("the synthetic engine's configured {ms} ms"),
+            "so the emulator, the consumers, the transport and the runtime remain",
+        ),
+        EngineKind::Script => (
+            "0 ms for the script engine (it answers at once; its own matching              time stays in)"
+                .to_owned(),
+            "so the emulator, the consumers and the whole connector remain",
+        ),
+        EngineKind::Webhook => (
+            format!("the {ms} ms the reference server waits per event call"),
+            "so the HTTP calls to the reference server (token, conversation              create, event) and its processing stay in with the emulator, the              consumers, the transport and the runtime",
+        ),
     };
-    bench.stop().await;
-    Ok(report)
+    let process = if options.separate() {
+        "; the connector runs as its own process, loadgen and the emulator in another"
+    } else {
+        "; all of it runs in loadgen's process"
+    };
+    format!(
+        "each turn's latency as the consumer sees it minus {engine}, {rest}{process}. \
+         Turns that failed and were retried include the retry pauses."
+    )
 }

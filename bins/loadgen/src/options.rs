@@ -5,8 +5,11 @@ use std::time::Duration;
 
 use clap::Parser;
 
-/// Drives consumers through the emulator against a bot in this process and
-/// reports throughput, latency, CPU, memory, errors and escalations.
+pub use crate::engine_kind::EngineKind;
+
+/// Drives consumers through the emulator against a bot, in this process or
+/// as a separate `bot-connector` process, and reports throughput, latency,
+/// CPU, memory, errors and escalations.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "loadgen", version, about)]
 pub struct Options {
@@ -23,15 +26,34 @@ pub struct Options {
     /// Stop starting new messages after this many seconds (0: no limit).
     #[arg(long, default_value_t = 0)]
     pub duration_secs: u64,
-    /// Time the engine takes per turn, in milliseconds.
+    /// The engine behind the bot. Default: `synthetic` in this process,
+    /// `script` with `--separate-process`.
+    #[arg(long, value_enum)]
+    pub engine: Option<EngineKind>,
+    /// Time the engine takes per turn, in milliseconds (synthetic engine;
+    /// with `--engine webhook`, a delay the reference server adds to every
+    /// event call).
     #[arg(long, default_value_t = 0)]
     pub engine_latency_ms: u64,
-    /// Share of engine calls that fail with a transient error (0 to 1).
+    /// Share of engine calls that fail with a transient error, 0 to 1
+    /// (synthetic engine; with `--engine webhook`, event calls the reference
+    /// server answers with 503).
     #[arg(long, default_value_t = 0.0)]
     pub engine_error_rate: f64,
+    /// Run the bot as a separate `bot-connector run` process (a config file
+    /// written by loadgen, pointing at the emulator) and report the CPU and
+    /// memory of that process alone and its time from start to Online.
+    #[arg(long)]
+    pub separate_process: bool,
+    /// The `bot-connector` binary for `--separate-process` (implies it).
+    /// Default: `bot-connector` next to loadgen's own executable, built by
+    /// `cargo build --release -p bot-connector`.
+    #[arg(long)]
+    pub connector_bin: Option<PathBuf>,
     /// Chaos: random socket drops, 4401 closes, token expiry, malformed frames
     /// and engine timeouts during the run; the report checks that every
-    /// consumer message got exactly one answer or an escalation.
+    /// consumer message got exactly one answer or an escalation, and compares
+    /// the RSS after the run with the RSS before it.
     #[arg(long)]
     pub chaos: bool,
     /// Mean seconds between chaos events.
@@ -42,6 +64,7 @@ pub struct Options {
     pub seed: u64,
     /// Keep the runtime's spam guard (more than 4 messages in 2 s per
     /// conversation are held back); off by default so closed loops can run.
+    /// Applies to the separate process too (`runtime.spam_guard`).
     #[arg(long)]
     pub spam_guard: bool,
     /// Write the report as JSON here.
@@ -78,5 +101,67 @@ impl Options {
     #[must_use]
     pub fn deadline(&self) -> Option<Duration> {
         (self.duration_secs > 0).then(|| Duration::from_secs(self.duration_secs))
+    }
+
+    /// Whether the bot runs as a separate `bot-connector` process.
+    #[must_use]
+    pub fn separate(&self) -> bool {
+        self.separate_process || self.connector_bin.is_some()
+    }
+
+    /// The engine, with its default for the mode.
+    #[must_use]
+    pub fn engine_kind(&self) -> EngineKind {
+        self.engine.unwrap_or(if self.separate() {
+            EngineKind::Script
+        } else {
+            EngineKind::Synthetic
+        })
+    }
+
+    /// The engine time per turn loadgen knows of: the configured latency of
+    /// the synthetic engine or the reference server, 0 for the script engine.
+    #[must_use]
+    pub fn engine_time(&self) -> Duration {
+        match self.engine_kind() {
+            EngineKind::Script => Duration::ZERO,
+            EngineKind::Synthetic | EngineKind::Webhook => {
+                Duration::from_millis(self.engine_latency_ms)
+            }
+        }
+    }
+
+    /// Combinations that cannot run, with what to do instead.
+    ///
+    /// # Errors
+    ///
+    /// A message naming the options to change.
+    pub fn check(&self) -> Result<(), String> {
+        let engine = self.engine_kind();
+        if engine == EngineKind::Synthetic && self.separate() {
+            return Err(
+                "the synthetic engine lives in loadgen and cannot answer for a separate \
+                 bot-connector process; use --engine script or --engine webhook with \
+                 --separate-process"
+                    .into(),
+            );
+        }
+        if engine == EngineKind::Script
+            && (self.engine_latency_ms > 0 || self.engine_error_rate > 0.0)
+        {
+            return Err(
+                "the script engine answers at once and never fails; use --engine webhook \
+                 (or the synthetic engine in this process) for --engine-latency-ms and \
+                 --engine-error-rate"
+                    .into(),
+            );
+        }
+        if !(0.0..=1.0).contains(&self.engine_error_rate) {
+            return Err(format!(
+                "--engine-error-rate {} is not between 0 and 1",
+                self.engine_error_rate
+            ));
+        }
+        Ok(())
     }
 }

@@ -19,9 +19,31 @@ pub struct Latency {
     pub max_ms: f64,
 }
 
+/// Resident memory before a chaos run and after it, once its conversations
+/// closed and the process settled.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct RssAfterChaos {
+    /// RSS with the bot Online, before the first consumer and fault, KiB.
+    pub before_kib: u64,
+    /// RSS after the run, KiB.
+    pub after_kib: u64,
+    /// `after / before - 1`, in percent.
+    pub change_percent: f64,
+    /// Whether `after` is within 10 % of `before`.
+    pub within_10_percent: bool,
+    /// Conversations the bot still had open when `after` was read.
+    pub open_conversations_left: Option<u64>,
+}
+
 /// What a run measured and checked.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
+    /// Where the bot ran: `in-process` or `separate process`.
+    pub mode: String,
+    /// The engine behind the bot.
+    pub engine: String,
+    /// The process the CPU and memory figures are of.
+    pub measured_process: String,
     /// Conversations driven.
     pub conversations: usize,
     /// Consumer messages sent.
@@ -42,15 +64,23 @@ pub struct Report {
     pub turns_per_sec: f64,
     /// Turn latency as the consumer sees it.
     pub turn_latency: Latency,
-    /// Turn latency minus the engine's configured time: what the emulator,
-    /// the transport and the runtime add (this process runs all three).
+    /// Turn latency minus the engine's time: what the connector adds (see
+    /// `added_latency_method`).
     pub added_latency: Latency,
-    /// CPU seconds (user + system) of the whole process per 1,000 answered turns.
+    /// How `added_latency` is computed in this run.
+    pub added_latency_method: String,
+    /// CPU seconds (user + system) of the measured process per 1,000 answered turns.
     pub cpu_secs_per_1000_turns: Option<f64>,
-    /// Peak resident memory of the process, KiB.
+    /// Peak resident memory (VmHWM) of the measured process, KiB.
     pub peak_rss_kib: Option<u64>,
-    /// Resident memory per open conversation, KiB (emulator and consumers included).
+    /// Resident memory of the measured process with every conversation open, KiB.
+    pub rss_open_kib: Option<u64>,
+    /// Resident memory per open conversation, KiB: (RSS with all open - RSS
+    /// before the first) / conversations.
     pub rss_per_conversation_kib: Option<f64>,
+    /// From the `bot-connector` process's start to its bot Online, in
+    /// milliseconds (separate-process runs).
+    pub time_to_online_ms: Option<f64>,
     /// The bot's conversation errors by code.
     pub errors_by_code: BTreeMap<String, usize>,
     /// The first message of each error code, to see what happened.
@@ -59,6 +89,8 @@ pub struct Report {
     pub escalations: u64,
     /// Faults injected (chaos runs).
     pub chaos: Option<ChaosCounts>,
+    /// RSS before and after (chaos runs).
+    pub rss_after_chaos: Option<RssAfterChaos>,
 }
 
 impl Report {
@@ -72,7 +104,11 @@ impl Report {
     #[must_use]
     pub fn to_markdown(&self) -> String {
         let opt = |v: Option<f64>| v.map_or_else(|| "n/a".into(), |v| format!("{v:.2}"));
+        let mib = |v: Option<u64>| opt(v.map(|k| k as f64 / 1024.0));
         let mut rows = vec![
+            ("mode", self.mode.clone()),
+            ("engine", self.engine.clone()),
+            ("CPU and memory of", self.measured_process.clone()),
             ("conversations", self.conversations.to_string()),
             ("messages sent", self.messages_sent.to_string()),
             ("answered exactly once", self.answered.to_string()),
@@ -105,14 +141,16 @@ impl Report {
                 "CPU seconds per 1,000 turns",
                 opt(self.cpu_secs_per_1000_turns),
             ),
+            ("peak RSS (MiB)", mib(self.peak_rss_kib)),
             (
-                "peak RSS (MiB)",
-                opt(self.peak_rss_kib.map(|k| k as f64 / 1024.0)),
+                "RSS with all conversations open (MiB)",
+                mib(self.rss_open_kib),
             ),
             (
                 "RSS per open conversation (KiB)",
                 opt(self.rss_per_conversation_kib),
             ),
+            ("process start to Online (ms)", opt(self.time_to_online_ms)),
             ("escalations", self.escalations.to_string()),
         ];
         for (code, n) in &self.errors_by_code {
@@ -132,9 +170,27 @@ impl Report {
                 ),
             ));
         }
+        if let Some(rss) = &self.rss_after_chaos {
+            rows.push((
+                "RSS before chaos / after the run (MiB)",
+                format!(
+                    "{:.2} / {:.2} ({:+.1} %)",
+                    rss.before_kib as f64 / 1024.0,
+                    rss.after_kib as f64 / 1024.0,
+                    rss.change_percent
+                ),
+            ));
+            rows.push((
+                "RSS back within 10 % after chaos",
+                if rss.within_10_percent { "yes" } else { "no" }.to_owned(),
+            ));
+        }
         let mut out = String::from("| measure | value |\n|---|---:|\n");
         for (name, value) in rows {
             out.push_str(&format!("| {name} | {value} |\n"));
+        }
+        if !self.added_latency_method.is_empty() {
+            out.push_str(&format!("\nAdded latency: {}\n", self.added_latency_method));
         }
         out
     }

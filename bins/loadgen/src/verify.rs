@@ -4,6 +4,7 @@ use liveengage_proto::enums::Role;
 use liveengage_sim::{Entry, SimHandle};
 
 use crate::consumers::Outcome;
+use crate::engine_kind::EngineKind;
 
 /// What the transcripts show.
 #[derive(Debug, Default)]
@@ -13,7 +14,7 @@ pub(crate) struct Check {
     pub(crate) duplicated: usize,
 }
 
-pub(crate) fn check(sim: &SimHandle, outcomes: &[Outcome]) -> Check {
+pub(crate) fn check(sim: &SimHandle, engine: EngineKind, outcomes: &[Outcome]) -> Check {
     let mut check = Check::default();
     for outcome in outcomes {
         let Some(conversation) = &outcome.conversation else {
@@ -31,7 +32,7 @@ pub(crate) fn check(sim: &SimHandle, outcomes: &[Outcome]) -> Check {
             .collect();
         let escalated = transcript.has(|e| matches!(e, Entry::TransferredToSkill { .. }));
         for (i, text) in outcome.sent.iter().enumerate() {
-            let expected = format!("echo: {text}");
+            let expected = engine.answer(text);
             match bot_texts.iter().filter(|t| **t == expected).count() {
                 1 => check.answered += 1,
                 0 if escalated && i + 1 == outcome.sent.len() => {}
