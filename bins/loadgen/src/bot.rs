@@ -60,7 +60,7 @@ pub enum Bot {
     /// Transport, runtime and engine in this process.
     InProcess(InProcessBot),
     /// A `bot-connector run` child process.
-    Separate(ConnectorProcess),
+    Separate(Box<ConnectorProcess>),
 }
 
 /// What the bot counted: escalations and engine errors.
@@ -117,7 +117,7 @@ impl Bench {
         let (bot, stall) = if options.separate() {
             let bin = connector_process::binary(options.connector_bin.as_deref())?;
             let engine = match webhook_config {
-                Some(config) => EngineSection::Webhook(config),
+                Some(config) => EngineSection::Webhook(Box::new(config)),
                 None => EngineSection::Script,
             };
             let process = ConnectorProcess::start(&bin, |database| ConnectorFile {
@@ -134,7 +134,7 @@ impl Bench {
             })
             .await?;
             let stall = (kind == EngineKind::Webhook).then_some(stall);
-            (Bot::Separate(process), stall)
+            (Bot::Separate(Box::new(process)), stall)
         } else {
             let engine: Arc<dyn BotEngine> = match (kind, webhook_config) {
                 (EngineKind::Webhook, Some(config)) => Arc::new(

@@ -20,7 +20,7 @@ pub enum EngineSection {
     Script,
     /// `type = "webhook"` with `WebhookConfig`'s own fields (needs a
     /// `bot-connector` that knows the webhook engine).
-    Webhook(WebhookConfig),
+    Webhook(Box<WebhookConfig>),
 }
 
 /// What the file says.
@@ -151,7 +151,7 @@ mod tests {
             "client",
             connector_core::Secret::new("secret"),
         );
-        let text = file(EngineSection::Webhook(config.clone()))
+        let text = file(EngineSection::Webhook(Box::new(config.clone())))
             .to_toml()
             .unwrap();
         let table: toml::Table = toml::from_str(&text).unwrap();
