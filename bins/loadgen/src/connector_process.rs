@@ -210,7 +210,14 @@ impl ConnectorProcess {
             );
             let _ = self.child.kill().await;
         }
-        let _ = std::fs::remove_dir_all(&self.dir);
+        if std::env::var_os("LOADGEN_KEEP_CONNECTOR_DIR").is_some() {
+            eprintln!(
+                "loadgen: kept the connector's config, database and log in {}",
+                self.dir.display()
+            );
+        } else {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
