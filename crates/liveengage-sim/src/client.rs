@@ -119,7 +119,10 @@ impl ConsumerClient {
         } else {
             Box::new(tcp)
         };
-        let (ws, _) = tokio_tungstenite::client_async(request, stream).await?;
+        let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+            .read_buffer_size(crate::ws::READ_BUFFER);
+        let (ws, _) =
+            tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await?;
         Ok(Self {
             ws,
             consumer_id,

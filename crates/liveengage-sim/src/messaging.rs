@@ -39,10 +39,16 @@ impl Core {
         let agent_side = matches!(who, Who::Agent { .. });
         let mut seen = std::collections::HashSet::new();
         let mut changes = Vec::new();
-        for conv_id in &self.conversation_order {
-            let Some(conv) = self.conversations.get(conv_id) else {
-                continue;
-            };
+        // A consumer sees only its own conversations: no need to visit all.
+        let candidates: Vec<&Conversation> = match &who {
+            Who::Consumer { consumer_id } => self.conversations_of(consumer_id).collect(),
+            Who::Agent { .. } => self
+                .conversation_order
+                .iter()
+                .filter_map(|id| self.conversations.get(id))
+                .collect(),
+        };
+        for conv in candidates {
             let recent = filter
                 .min_last_updated_time
                 .is_none_or(|min| conv.last_update >= min);
@@ -89,9 +95,7 @@ impl Core {
         private: bool,
     ) -> Result<i64, Failure> {
         let conv_id = self
-            .conversations
-            .values()
-            .find(|c| c.dialog(dialog_id).is_some())
+            .conversation_of_dialog(dialog_id)
             .map(|c| c.id.clone())
             .ok_or_else(|| (400, format!("Dialog {dialog_id} does not exist")))?;
         let (from_legacy, from_pid) = match from.role {
@@ -139,13 +143,25 @@ impl Core {
             event,
             private,
         });
-        let conv = conv.clone();
-        self.distribute(&conv, dialog_id, &stored);
+        // Borrowed, not cloned: a conversation carries its whole transcript.
+        for (conn, notification) in self.distribution(&conv_id, dialog_id, &stored) {
+            self.notify(conn, notification);
+        }
         Ok(sequence.unwrap_or(0))
     }
 
-    /// Sends an event to every participant, the sender included.
-    fn distribute(&mut self, conv: &Conversation, dialog_id: &str, stored: &StoredEvent) {
+    /// The notifications that send an event to every participant, the
+    /// sender included.
+    fn distribution(
+        &self,
+        conv_id: &str,
+        dialog_id: &str,
+        stored: &StoredEvent,
+    ) -> Vec<(u64, Notification)> {
+        let mut out = Vec::new();
+        let Some(conv) = self.conversations.get(conv_id) else {
+            return out;
+        };
         let agent_record = to_json(&conv.record(dialog_id, stored, true));
         let mut agents: Vec<&AgentPart> = conv
             .agents
@@ -156,14 +172,14 @@ impl Core {
         let logins: Vec<String> = agents.iter().map(|a| a.login.clone()).collect();
         for login in logins {
             for conn in self.agent_conns(&login) {
-                self.notify(
+                out.push((
                     conn,
                     Notification::new(types::ONLINE_EVENT_DISTRIBUTION, agent_record.clone()),
-                );
+                ));
             }
         }
         if stored.private {
-            return;
+            return out;
         }
         let body = MessagingEventNotification {
             dialog_id: None,
@@ -177,12 +193,13 @@ impl Core {
                 .get(&conn)
                 .is_some_and(|c| c.dialog_subs.contains(dialog_id))
             {
-                self.notify(
+                out.push((
                     conn,
                     Notification::new(types::MESSAGING_EVENT, body.clone()),
-                );
+                ));
             }
         }
+        out
     }
 
     fn history(
@@ -194,9 +211,7 @@ impl Core {
     ) -> Result<Vec<Value>, Failure> {
         let agent_side = consumer.is_none();
         let conv = self
-            .conversations
-            .values()
-            .find(|c| c.dialog(dialog_id).is_some())
+            .conversation_of_dialog(dialog_id)
             .ok_or_else(|| (400, format!("Dialog {dialog_id} does not exist")))?;
         if consumer.is_some_and(|id| id != conv.consumer_id) {
             return Err((
@@ -227,9 +242,8 @@ impl Core {
         assigned: Option<&str>,
     ) -> Result<String, Failure> {
         if self
-            .conversations
-            .values()
-            .any(|c| c.consumer_id == consumer_id && c.stage == ConvState::Open)
+            .conversations_of(consumer_id)
+            .any(|c| c.stage == ConvState::Open)
         {
             return Err((400, "The consumer already has an open conversation".into()));
         }
@@ -260,8 +274,7 @@ impl Core {
                 role: Role::AssignedAgent,
             });
         }
-        self.conversations.insert(id.clone(), conv);
-        self.conversation_order.push(id.clone());
+        self.add_conversation(conv);
         self.conversation_changed(&id);
         self.route();
         Ok(id)
@@ -483,9 +496,7 @@ impl Core {
     }
 
     fn role_of(&self, login: &str, dialog_id: &str) -> Role {
-        self.conversations
-            .values()
-            .find(|c| c.dialog(dialog_id).is_some())
+        self.conversation_of_dialog(dialog_id)
             .and_then(|c| {
                 c.agents.iter().find(|a| {
                     a.login == login && a.state == liveengage_proto::enums::ParticipantState::Active

@@ -18,8 +18,9 @@ impl Core {
     /// Logins with a socket subscribed to routing tasks (one pass over the
     /// connections, shared by every conversation a `route` call looks at).
     fn routable_logins(&self) -> std::collections::HashSet<String> {
-        self.conns
-            .values()
+        self.all_agent_conns()
+            .into_iter()
+            .filter_map(|id| self.conns.get(&id))
             .filter(|c| c.routing_sub.is_some())
             .filter_map(|c| match &c.who {
                 Who::Agent { login, .. } => Some(login.clone()),
@@ -126,20 +127,11 @@ impl Core {
 
     /// Offers every queued conversation to the agents that can take it.
     pub(crate) fn route(&mut self) {
-        let queued: Vec<String> = self
-            .conversation_order
-            .iter()
-            .filter(|id| {
-                self.conversations
-                    .get(*id)
-                    .is_some_and(Conversation::is_queued)
-            })
-            .cloned()
-            .collect();
+        let queued = self.queued_conversations();
         let routable = self.routable_logins();
         for conv_id in queued {
             // Borrowed, not cloned: a conversation carries its whole transcript.
-            let Some(conv) = self.conversations.get(&conv_id) else {
+            let Some(conv) = self.conversations.get(&conv_id).filter(|c| c.is_queued()) else {
                 continue;
             };
             let eligible = self.eligible_agents(conv, &routable);
@@ -288,14 +280,23 @@ impl Core {
 
     /// Sends UPSERT or DELETE for `conv_id` to every conversation subscription.
     pub(crate) fn conversation_changed(&mut self, conv_id: &str) {
+        // Every change of state, stage or participants passes here.
+        self.refresh_queued(conv_id);
         // Borrowed, not cloned: a conversation carries its whole transcript.
         let Some(conv) = self.conversations.get(conv_id) else {
             return;
         };
         let agent_view = to_json(&conv.view(true));
         let consumer_view = to_json(&conv.view(false));
+        // Only agents and this conversation's consumer can match (or have
+        // seen it): a consumer's subscription shows its own conversations.
+        let mut targets = self.all_agent_conns();
+        targets.extend(self.consumer_conns(&conv.consumer_id));
         let mut pending = Vec::new();
-        for (conn_id, conn) in &mut self.conns {
+        for conn_id in targets {
+            let Some(conn) = self.conns.get_mut(&conn_id) else {
+                continue;
+            };
             let agent_side = matches!(conn.who, Who::Agent { .. });
             for sub in &mut conn.ex_subs {
                 let matches = subscription_matches(conv, &conn.who, &sub.filter);
@@ -320,7 +321,7 @@ impl Core {
                 } else {
                     types::CONSUMER_EX_CONVERSATION_CHANGE
                 };
-                pending.push((*conn_id, Notification::new(type_name, body)));
+                pending.push((conn_id, Notification::new(type_name, body)));
             }
         }
         pending.sort_by_key(|(id, _)| *id);

@@ -1,6 +1,6 @@
 //! The shared state behind every endpoint: sessions, sockets, conversations, chats.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -74,6 +74,22 @@ pub(crate) enum Who {
     Consumer { consumer_id: String },
 }
 
+/// The key of [`Core`]'s socket index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum WhoKey {
+    Agent(String),
+    Consumer(String),
+}
+
+impl WhoKey {
+    fn of(who: &Who) -> Self {
+        match who {
+            Who::Agent { login, .. } => Self::Agent(login.clone()),
+            Who::Consumer { consumer_id } => Self::Consumer(consumer_id.clone()),
+        }
+    }
+}
+
 /// One conversation subscription of a socket.
 pub(crate) struct ExSub {
     pub id: String,
@@ -101,10 +117,20 @@ pub(crate) struct Core {
     pub tls: bool,
     pub sessions: HashMap<String, Session>,
     pub conns: HashMap<u64, Conn>,
+    /// Socket ids per agent login and per consumer id (see [`Core::conns_of`]),
+    /// so a message reaches its participants without a scan of every socket.
+    conn_index: HashMap<WhoKey, BTreeSet<u64>>,
     next_conn: u64,
     pub availability: HashMap<String, Availability>,
     pub conversations: HashMap<String, Conversation>,
     pub conversation_order: Vec<String>,
+    /// Position of each conversation in `conversation_order`.
+    order_index: HashMap<String, usize>,
+    /// Conversations waiting for an agent, by position (refreshed on every
+    /// conversation change, so routing visits only these).
+    queued: BTreeMap<usize, String>,
+    /// Each consumer's conversations, oldest first.
+    by_consumer: HashMap<String, Vec<String>>,
     /// consumer JWT → consumer id.
     pub consumers: HashMap<String, String>,
     pub chat: ChatCore,
@@ -123,10 +149,14 @@ impl Core {
             tls,
             sessions: HashMap::new(),
             conns: HashMap::new(),
+            conn_index: HashMap::new(),
             next_conn: 1,
             availability: HashMap::new(),
             conversations: HashMap::new(),
             conversation_order: Vec::new(),
+            order_index: HashMap::new(),
+            queued: BTreeMap::new(),
+            by_consumer: HashMap::new(),
             consumers: HashMap::new(),
             chat: ChatCore::default(),
             faults: FaultSettings::default(),
@@ -222,6 +252,10 @@ impl Core {
     pub(crate) fn add_conn(&mut self, tx: UnboundedSender<Out>, who: Who) -> u64 {
         let id = self.next_conn;
         self.next_conn += 1;
+        self.conn_index
+            .entry(WhoKey::of(&who))
+            .or_default()
+            .insert(id);
         self.conns.insert(
             id,
             Conn {
@@ -264,27 +298,101 @@ impl Core {
         }
     }
 
-    /// Socket ids of an agent.
-    pub(crate) fn agent_conns(&self, login: &str) -> Vec<u64> {
-        let mut ids: Vec<u64> = self
-            .conns
-            .iter()
-            .filter(|(_, c)| matches!(&c.who, Who::Agent { login: l, .. } if l == login))
-            .map(|(id, _)| *id)
-            .collect();
-        ids.sort_unstable();
-        ids
+    /// Adds a new conversation (last in the order).
+    pub(crate) fn add_conversation(&mut self, conv: Conversation) {
+        let id = conv.id.clone();
+        self.order_index
+            .insert(id.clone(), self.conversation_order.len());
+        self.conversation_order.push(id.clone());
+        self.by_consumer
+            .entry(conv.consumer_id.clone())
+            .or_default()
+            .push(id.clone());
+        self.conversations.insert(id, conv);
     }
 
-    /// Socket ids of a consumer.
+    /// Conversations of a consumer, oldest first.
+    pub(crate) fn conversations_of(
+        &self,
+        consumer_id: &str,
+    ) -> impl Iterator<Item = &Conversation> {
+        self.by_consumer
+            .get(consumer_id)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| self.conversations.get(id))
+    }
+
+    /// The conversation holding `dialog_id` (the MAIN dialog's id is the
+    /// conversation's, so that is looked up first).
+    pub(crate) fn conversation_of_dialog(&self, dialog_id: &str) -> Option<&Conversation> {
+        match self.conversations.get(dialog_id) {
+            Some(c) if c.dialog(dialog_id).is_some() => Some(c),
+            _ => self
+                .conversations
+                .values()
+                .find(|c| c.dialog(dialog_id).is_some()),
+        }
+    }
+
+    /// Notes whether `conv_id` waits for an agent now.
+    pub(crate) fn refresh_queued(&mut self, conv_id: &str) {
+        let Some(&position) = self.order_index.get(conv_id) else {
+            return;
+        };
+        if self
+            .conversations
+            .get(conv_id)
+            .is_some_and(Conversation::is_queued)
+        {
+            self.queued.insert(position, conv_id.to_owned());
+        } else {
+            self.queued.remove(&position);
+        }
+    }
+
+    /// The conversations waiting for an agent, oldest first.
+    pub(crate) fn queued_conversations(&self) -> Vec<String> {
+        self.queued.values().cloned().collect()
+    }
+
+    /// Forgets a socket (it takes no more notifications).
+    pub(crate) fn remove_conn(&mut self, conn: u64) {
+        if let Some(c) = self.conns.remove(&conn) {
+            let key = WhoKey::of(&c.who);
+            if let Some(ids) = self.conn_index.get_mut(&key) {
+                ids.remove(&conn);
+                if ids.is_empty() {
+                    self.conn_index.remove(&key);
+                }
+            }
+        }
+    }
+
+    fn conns_of(&self, key: &WhoKey) -> Vec<u64> {
+        self.conn_index
+            .get(key)
+            .map(|ids| ids.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// Socket ids of an agent, in the order they connected.
+    pub(crate) fn agent_conns(&self, login: &str) -> Vec<u64> {
+        self.conns_of(&WhoKey::Agent(login.to_owned()))
+    }
+
+    /// Socket ids of a consumer, in the order they connected.
     pub(crate) fn consumer_conns(&self, consumer_id: &str) -> Vec<u64> {
+        self.conns_of(&WhoKey::Consumer(consumer_id.to_owned()))
+    }
+
+    /// Socket ids of every agent, in the order they connected.
+    pub(crate) fn all_agent_conns(&self) -> Vec<u64> {
         let mut ids: Vec<u64> = self
-            .conns
+            .conn_index
             .iter()
-            .filter(
-                |(_, c)| matches!(&c.who, Who::Consumer { consumer_id: id } if id == consumer_id),
-            )
-            .map(|(id, _)| *id)
+            .filter(|(key, _)| matches!(key, WhoKey::Agent(_)))
+            .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
         ids.sort_unstable();
         ids

@@ -26,16 +26,17 @@ pub(crate) async fn upgrade(
     let Some(login) = login else {
         return (StatusCode::UNAUTHORIZED, "invalid or expired token").into_response();
     };
-    ws.on_upgrade(move |socket| async move {
-        let (tx, rx) = unbounded_channel();
-        let conn = inner.lock().add_conn(
-            tx,
-            Who::Agent {
-                login: login.clone(),
-                bearer: liveengage_proto::Secret::new(bearer),
-            },
-        );
-        tracing::info!(conn, login, "agent socket open");
-        super::run(inner, socket, conn, rx).await;
-    })
+    ws.read_buffer_size(super::READ_BUFFER)
+        .on_upgrade(move |socket| async move {
+            let (tx, rx) = unbounded_channel();
+            let conn = inner.lock().add_conn(
+                tx,
+                Who::Agent {
+                    login: login.clone(),
+                    bearer: liveengage_proto::Secret::new(bearer),
+                },
+            );
+            tracing::info!(conn, login, "agent socket open");
+            super::run(inner, socket, conn, rx).await;
+        })
 }

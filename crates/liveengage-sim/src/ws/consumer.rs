@@ -36,10 +36,12 @@ pub(crate) async fn upgrade(
         .map(|jwt| inner.lock().consumers.get(jwt.trim()).cloned());
     match from_header {
         Some(None) => (StatusCode::UNAUTHORIZED, "invalid consumer JWT").into_response(),
-        Some(Some(consumer_id)) => {
-            ws.on_upgrade(move |socket| register(inner, socket, consumer_id))
-        }
-        None => ws.on_upgrade(move |socket| init_then_register(inner, socket)),
+        Some(Some(consumer_id)) => ws
+            .read_buffer_size(super::READ_BUFFER)
+            .on_upgrade(move |socket| register(inner, socket, consumer_id)),
+        None => ws
+            .read_buffer_size(super::READ_BUFFER)
+            .on_upgrade(move |socket| init_then_register(inner, socket)),
     }
 }
 

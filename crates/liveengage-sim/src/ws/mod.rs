@@ -45,6 +45,12 @@ fn id_of(text: &str) -> RequestId {
         .unwrap_or_else(|| RequestId::Text(String::new()))
 }
 
+/// The read size of every socket. tungstenite zero-fills its whole read
+/// buffer (128 KiB by default) before each read; UMS frames are small, and
+/// with 10,000 sockets the default also costs over a GiB of memory. A frame
+/// larger than this still arrives whole.
+pub(crate) const READ_BUFFER: usize = 16 * 1024;
+
 /// How long a closing socket waits for the client's close reply.
 const CLOSE_HANDSHAKE: std::time::Duration = std::time::Duration::from_secs(2);
 
@@ -85,7 +91,7 @@ pub(crate) async fn run(
     loop {
         let deadline = {
             let core = inner.lock();
-            match core.conns.get(&conn).map(|c| c.who.clone()) {
+            match core.conns.get(&conn).map(|c| &c.who) {
                 Some(Who::Agent { bearer, .. }) => {
                     core.sessions.get(bearer.expose()).map(|s| s.expires_at)
                 }
@@ -103,7 +109,7 @@ pub(crate) async fn run(
                 let Some(out) = out else { break };
                 if matches!(out, Out::Close(..) | Out::Drop) {
                     // A closing socket takes no more notifications.
-                    inner.lock().conns.remove(&conn);
+                    inner.lock().remove_conn(conn);
                 }
                 if !send_out(&mut socket, out).await {
                     break;
@@ -131,24 +137,25 @@ pub(crate) async fn run(
                     }
                 };
                 if expired && !still {
-                    inner.lock().conns.remove(&conn);
+                    inner.lock().remove_conn(conn);
                     let _ = send_out(&mut socket, Out::Close(4401, "Token expired".into())).await;
                     break;
                 }
             }
         }
     }
-    let mut core = inner.lock();
-    core.conns.remove(&conn);
+    inner.lock().remove_conn(conn);
     tracing::debug!(conn, "socket closed");
 }
 
 fn handle_text(inner: &Inner, conn: u64, text: &str) {
+    // Decoded before taking the lock, which every socket shares.
+    let parsed = parse_request(text);
     let mut core = inner.lock();
     let Some(who) = core.conns.get(&conn).map(|c| c.who.clone()) else {
         return;
     };
-    let response = match parse_request(text) {
+    let response = match parsed {
         Ok(req) => match &who {
             Who::Agent { login, .. } => core.handle_agent(conn, login, &req),
             Who::Consumer { consumer_id } => core.handle_consumer(conn, consumer_id, &req),
