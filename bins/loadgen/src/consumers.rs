@@ -4,12 +4,17 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use indicatif::ProgressBar;
 use liveengage_sim::SimHandle;
 use tokio::time::Instant;
 
 use crate::bot::ESCALATION_TEXT;
 use crate::options::Options;
+
+/// Consumers connecting and opening their conversation at the same time.
+pub const OPENING_AT_ONCE: usize = 256;
 
 /// How long a consumer waits for an answer before counting the message lost.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,9 +41,13 @@ pub async fn drive(
     options: Arc<Options>,
     deadline: Option<Instant>,
     opened: Arc<AtomicUsize>,
+    opening: Arc<Semaphore>,
     progress: ProgressBar,
 ) -> Outcome {
     let mut outcome = Outcome::default();
+    // Consumers connect a few hundred at a time, as real traffic ramps up;
+    // 10,000 SYNs at once would overflow the listen queue into retries.
+    let permit = opening.acquire_owned().await.ok();
     let mut consumer = match sim.consumer().await {
         Ok(consumer) => consumer,
         Err(e) => {
@@ -59,6 +68,7 @@ pub async fn drive(
     };
     outcome.conversation = Some(conversation.clone());
     opened.fetch_add(1, Ordering::Relaxed);
+    drop(permit);
     for m in 0..options.messages {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;

@@ -106,6 +106,7 @@ async fn drive(
     let deadline = options.deadline().map(|d| started + d);
     let opened = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
+    let opening = Arc::new(tokio::sync::Semaphore::new(consumers::OPENING_AT_ONCE));
     for index in 0..options.conversations {
         tasks.push(tokio::spawn(consumers::drive(
             Arc::clone(&bench.sim),
@@ -113,6 +114,7 @@ async fn drive(
             Arc::clone(options),
             deadline,
             Arc::clone(&opened),
+            Arc::clone(&opening),
             progress.clone(),
         )));
     }

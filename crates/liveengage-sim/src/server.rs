@@ -123,7 +123,7 @@ impl SimBuilder {
     /// [`SimError::Io`] when the address cannot be bound or the CA file
     /// written; [`SimError::Tls`] when certificates cannot be made.
     pub async fn start(self) -> Result<SimHandle, SimError> {
-        let listener = TcpListener::bind(self.bind).await?;
+        let listener = listen(self.bind)?;
         let addr = listener.local_addr()?;
         let host = match addr.ip() {
             ip if ip.is_unspecified() => format!("127.0.0.1:{}", addr.port()),
@@ -472,4 +472,20 @@ pub(crate) fn all_transcripts(inner: &Inner) -> Vec<Transcript> {
         .filter_map(|id| core.chat.chats.get(id))
         .map(crate::chat_model::ChatState::transcript);
     messaging.chain(chats).collect()
+}
+
+/// Pending connections the listener holds (the kernel caps it at
+/// `net.core.somaxconn`): thousands of consumers may connect at once, and
+/// tokio's default of 1,024 drops the rest's SYNs into second-long retries.
+const LISTEN_BACKLOG: u32 = 8192;
+
+fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
 }
