@@ -255,7 +255,7 @@ fn added_latency_method(options: &Options) -> String {
             "so the emulator, the consumers, the transport and the runtime remain",
         ),
         EngineKind::Script => (
-            "0 ms for the script engine (it answers at once; its own matching              time stays in)"
+            "0 ms for the script engine (it answers at once; its own matching time stays in)"
                 .to_owned(),
             "so the emulator, the consumers and the whole connector remain",
         ),
