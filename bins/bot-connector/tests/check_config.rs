@@ -362,9 +362,15 @@ max_atempts = 2
     );
     let (code, _, stderr) = check(dir.path(), "invalid.toml", &invalid);
     assert_eq!(code, Some(2), "{stderr}");
+    // Without the AWS default chain compiled in, a Lex bot needs keys.
+    let missing_keys = if cfg!(feature = "lex-default-credentials") {
+        "bots[0]"
+    } else {
+        "bots[1].engine.credentials: lex configuration: `credentials` is missing"
+    };
     for expected in [
         "bots[0].engine.bot_id: `short` must be the 10-character bot id",
-        "bots[1].engine.credentials: lex configuration: `credentials` is missing",
+        missing_keys,
         "bots[2].engine.api: \"v3\" is not one of \"v2\", \"v1\"",
         "bots[3].engine.bot_id: `not/a-bot-id` must be 1 to 36 letters",
         "bots[4].engine.max_atempts: unknown field `max_atempts`",
