@@ -381,3 +381,59 @@ max_atempts = 2
         );
     }
 }
+
+const SCRIPT_BOT: &str = r#"conversation = { type = "messaging" }
+escalation = { transfer_skill = "human" }
+engine = { type = "script", source = "[fallback]\noutputs = [{ type = \"text\", text = \"hi\" }]" }"#;
+
+#[test]
+fn check_accepts_login_retry_waits_and_names_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let login = r#"account_id = "1", login = { type = "password", username = "u", password = "p" }, skills = { human = "2" }"#;
+    let valid = format!(
+        r#"
+[[bots]]
+id = "quick-retry"
+liveengage = {{ {login}, retry = {{ server_error_delays = ["100ms", "200ms"], backoff_start = "300ms", backoff_cap = "2s" }} }}
+{SCRIPT_BOT}
+"#
+    );
+    let (code, stdout, stderr) = check(dir.path(), "retry.toml", &valid);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("OK, 1 bot(s)"), "{stdout}");
+
+    let bad = format!(
+        r#"
+[[bots]]
+id = "zero-wait"
+liveengage = {{ {login}, retry = {{ server_error_delays = ["0s"] }} }}
+{SCRIPT_BOT}
+
+[[bots]]
+id = "cap-first"
+liveengage = {{ {login}, retry = {{ backoff_start = "5m", backoff_cap = "1m" }} }}
+{SCRIPT_BOT}
+
+[[bots]]
+id = "typo"
+liveengage = {{ {login}, retry = {{ backof_start = "5m" }} }}
+{SCRIPT_BOT}
+"#
+    );
+    let (code, _, stderr) = check(dir.path(), "bad-retry.toml", &bad);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("bots[0].liveengage.retry: has a wait of 0"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "bots[1].liveengage.retry.backoff_cap: (60s) is shorter than backoff_start (300s)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bots[2].liveengage") && stderr.contains("backof_start"),
+        "{stderr}"
+    );
+}

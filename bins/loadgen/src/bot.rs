@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use connector_core::{BotEngine, ErrorHandling};
@@ -13,6 +12,7 @@ use crate::connector_config::{ConnectorFile, EngineSection};
 use crate::connector_process::{self, ConnectorProcess, sample, samples_by};
 use crate::engine::SyntheticEngine;
 use crate::engine_kind::{ECHO_SCRIPT, EngineKind};
+use crate::engine_switches::EngineSwitches;
 use crate::in_process::InProcessBot;
 use crate::options::Options;
 use crate::proc_stats::Process;
@@ -29,6 +29,27 @@ pub fn escalation() -> ErrorHandling {
         .customer_message(ESCALATION_TEXT)
         .agent_message("loadgen escalation")
         .retries(2, Duration::from_millis(200))
+}
+
+/// The bot's waits between login attempts after a failing login, in both
+/// modes (the in-process authenticator and `liveengage.retry` of the
+/// separate process): short, because chaos runs inject failing logins and
+/// LivePerson's 5 s, 10 s, 15 s would outlast a bounded run.
+pub const LOGIN_RETRY: LoginRetry = LoginRetry {
+    server_error_delays: [Duration::from_millis(100), Duration::from_millis(200)],
+    backoff_start: Duration::from_millis(300),
+    backoff_cap: Duration::from_secs(2),
+};
+
+/// Login retry waits (see [`LOGIN_RETRY`]).
+#[derive(Debug, Clone, Copy)]
+pub struct LoginRetry {
+    /// The waits after the first server errors.
+    pub server_error_delays: [Duration; 2],
+    /// The first exponential wait after those.
+    pub backoff_start: Duration,
+    /// The longest wait.
+    pub backoff_cap: Duration,
 }
 
 /// The engine timeout of the bot: short in chaos runs (engine stalls).
@@ -80,9 +101,9 @@ pub struct Bench {
     pub sim: Arc<SimHandle>,
     /// The bot.
     pub bot: Bot,
-    /// Set by the chaos task to make engine calls time out; `None` when the
-    /// engine cannot be stalled from here (the script engine of a separate process).
-    pub stall: Option<Arc<AtomicBool>>,
+    /// Flipped by the chaos task to make engine calls time out or fail;
+    /// `None` for the script engine, which cannot misbehave.
+    pub engine_switches: Option<EngineSwitches>,
     webhook: Option<WebhookService>,
 }
 
@@ -96,8 +117,14 @@ impl Bench {
     /// what to do about it.
     pub async fn start(options: &Options, random: Arc<Random>) -> Result<Self, StartError> {
         options.check().map_err(StartError)?;
-        let sim = Arc::new(Sim::builder().start().await.map_err(err)?);
-        let stall = Arc::new(AtomicBool::new(false));
+        let sim = Arc::new(
+            Sim::builder()
+                .time_agent_turns(true)
+                .start()
+                .await
+                .map_err(err)?,
+        );
+        let switches = EngineSwitches::default();
         let latency = Duration::from_millis(options.engine_latency_ms);
         let kind = options.engine_kind();
         let webhook = match kind {
@@ -106,7 +133,7 @@ impl Bench {
                     latency,
                     options.engine_error_rate,
                     Arc::clone(&random),
-                    Arc::clone(&stall),
+                    switches.clone(),
                 )
                 .await
                 .map_err(|e| StartError(format!("the webhook reference server: {e}")))?,
@@ -114,7 +141,7 @@ impl Bench {
             _ => None,
         };
         let webhook_config = webhook.as_ref().map(WebhookService::config).transpose()?;
-        let (bot, stall) = if options.separate() {
+        let bot = if options.separate() {
             let bin = connector_process::binary(options.connector_bin.as_deref())?;
             let engine = match webhook_config {
                 Some(config) => EngineSection::Webhook(Box::new(config)),
@@ -133,8 +160,7 @@ impl Bench {
                 admin_token: format!("loadgen-{}", random.below(usize::MAX)),
             })
             .await?;
-            let stall = (kind == EngineKind::Webhook).then_some(stall);
-            (Bot::Separate(Box::new(process)), stall)
+            Bot::Separate(Box::new(process))
         } else {
             let engine: Arc<dyn BotEngine> = match (kind, webhook_config) {
                 (EngineKind::Webhook, Some(config)) => Arc::new(
@@ -149,17 +175,15 @@ impl Bench {
                     latency,
                     options.engine_error_rate,
                     Arc::clone(&random),
-                    Arc::clone(&stall),
+                    switches.clone(),
                 )),
             };
-            let stall = (kind != EngineKind::Script).then_some(stall);
-            let bot = InProcessBot::start(options, &sim, engine).await?;
-            (Bot::InProcess(bot), stall)
+            Bot::InProcess(InProcessBot::start(options, &sim, engine).await?)
         };
         Ok(Self {
             sim,
             bot,
-            stall,
+            engine_switches: (kind != EngineKind::Script).then_some(switches),
             webhook,
         })
     }

@@ -8,6 +8,7 @@ use connector_core::ErrorHandling;
 use engine_webhook::WebhookConfig;
 use serde_json::{Value, json};
 
+use crate::bot::LOGIN_RETRY;
 use crate::engine_kind::ECHO_SCRIPT;
 
 /// The bot's id in the file (and in the `/metrics` labels).
@@ -79,12 +80,17 @@ impl ConnectorFile {
                     "csds": self.csds,
                     "login": {"type": "password", "username": "echo-bot", "password": "secret"},
                     "skills": {"Bot": "1", "Human": "2"},
+                    "retry": {
+                        "server_error_delays": LOGIN_RETRY.server_error_delays.map(millis),
+                        "backoff_start": millis(LOGIN_RETRY.backoff_start),
+                        "backoff_cap": millis(LOGIN_RETRY.backoff_cap),
+                    },
                 },
                 "conversation": {"type": "messaging", "welcome": false},
                 "escalation": escalation,
                 "engine": engine,
                 "runtime": {
-                    "engine_timeout": format!("{}ms", self.engine_timeout.as_millis()),
+                    "engine_timeout": millis(self.engine_timeout),
                     "max_open_conversations": self.max_open_conversations,
                     "max_concurrent_turns": self.max_concurrent_turns,
                     "spam_guard": self.spam_guard,
@@ -94,6 +100,11 @@ impl ConnectorFile {
         drop_nulls(&mut file);
         toml::to_string(&file).map_err(|e| e.to_string())
     }
+}
+
+/// A duration as the config file writes it (`"300ms"`).
+fn millis(duration: Duration) -> String {
+    format!("{}ms", duration.as_millis())
 }
 
 /// TOML has no null: unset optional settings are left out.
@@ -135,6 +146,9 @@ mod tests {
         assert_eq!(bot["engine"]["type"].as_str(), Some("script"));
         assert_eq!(bot["runtime"]["spam_guard"].as_bool(), Some(false));
         assert_eq!(bot["runtime"]["engine_timeout"].as_str(), Some("1000ms"));
+        let retry = &bot["liveengage"]["retry"];
+        assert_eq!(retry["backoff_start"].as_str(), Some("300ms"));
+        assert_eq!(retry["server_error_delays"][1].as_str(), Some("200ms"));
         assert!(bot["escalation"].get("failure_message").is_none());
         assert_eq!(
             bot["liveengage"]["csds"].as_str(),

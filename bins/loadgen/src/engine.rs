@@ -1,7 +1,7 @@
 //! The synthetic engine: echoes after a configurable time, fails on demand.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -9,34 +9,36 @@ use connector_core::{
     BotEngine, BotReply, EngineError, EngineSession, ErrorCode, EventKind, InboundEvent,
 };
 
+use crate::engine_switches::EngineSwitches;
 use crate::random::Random;
 
 /// Echoes `echo: <text>`; takes `latency`; fails transiently with
-/// `error_rate`; while `stalled` is set, takes far longer than any timeout.
+/// `error_rate`; while the chaos task stalls it, takes far longer than any
+/// timeout, and while it fails it, fails every call transiently.
 pub struct SyntheticEngine {
     latency: Duration,
     error_rate: f64,
     random: Arc<Random>,
-    /// Set by the chaos task to make calls time out.
-    pub stalled: Arc<AtomicBool>,
+    /// Flipped by the chaos task.
+    pub switches: EngineSwitches,
     /// Engine time spent, in microseconds.
     pub busy_micros: AtomicU64,
 }
 
 impl SyntheticEngine {
-    /// An engine with this latency and error rate, stalled while `stalled` is set.
+    /// An engine with this latency and error rate, misbehaving as `switches` say.
     #[must_use]
     pub fn new(
         latency: Duration,
         error_rate: f64,
         random: Arc<Random>,
-        stalled: Arc<AtomicBool>,
+        switches: EngineSwitches,
     ) -> Self {
         Self {
             latency,
             error_rate,
             random,
-            stalled,
+            switches,
             busy_micros: AtomicU64::new(0),
         }
     }
@@ -57,7 +59,7 @@ impl BotEngine for SyntheticEngine {
             return Ok(BotReply::new());
         };
         let started = tokio::time::Instant::now();
-        if self.stalled.load(Ordering::Relaxed) {
+        if self.switches.stalled() {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         }
         if !self.latency.is_zero() {
@@ -65,7 +67,8 @@ impl BotEngine for SyntheticEngine {
         }
         let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
         self.busy_micros.fetch_add(micros, Ordering::Relaxed);
-        if self.error_rate > 0.0 && self.random.chance(self.error_rate) {
+        if self.switches.failing() || (self.error_rate > 0.0 && self.random.chance(self.error_rate))
+        {
             return Err(EngineError::transient(
                 ErrorCode::from_static("engine.synthetic.send-query"),
                 "injected 503",

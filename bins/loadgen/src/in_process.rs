@@ -8,7 +8,7 @@ use connector_runtime::{BotStatus, Connector, ConnectorConfig, ConnectorHandle, 
 use liveengage_messaging::{MessagingChannel, MessagingConfig, socket_base};
 use liveengage_sim::SimHandle;
 
-use crate::bot::{StartError, engine_timeout, err, escalation};
+use crate::bot::{LOGIN_RETRY, StartError, engine_timeout, err, escalation};
 use crate::options::Options;
 
 /// A running bot in this process.
@@ -34,10 +34,9 @@ impl InProcessBot {
     ) -> Result<Self, StartError> {
         use liveengage_auth::{AuthConfig, Authenticator, Credentials, retry::RetryPolicy};
 
-        // Short waits: a chaos run injects failing logins.
         let retry = RetryPolicy::liveperson()
-            .with_server_error_delays(vec![Duration::from_millis(100), Duration::from_millis(200)])
-            .with_backoff(Duration::from_millis(300), Duration::from_secs(2));
+            .with_server_error_delays(LOGIN_RETRY.server_error_delays.to_vec())
+            .with_backoff(LOGIN_RETRY.backoff_start, LOGIN_RETRY.backoff_cap);
         let auth = Authenticator::new(
             AuthConfig::new(
                 sim.account_id(),

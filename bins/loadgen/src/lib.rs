@@ -21,6 +21,7 @@ pub mod connector_process;
 pub mod consumers;
 pub mod engine;
 pub mod engine_kind;
+pub mod engine_switches;
 pub mod in_process;
 pub mod options;
 pub mod proc_stats;
@@ -92,7 +93,7 @@ async fn drive(
     let chaos = options.chaos.then(|| {
         tokio::spawn(chaos::run(
             Arc::clone(&bench.sim),
-            bench.stall.clone(),
+            bench.engine_switches.clone(),
             Arc::clone(random),
             Duration::from_secs_f64(options.chaos_every_secs.max(0.05)),
             stop_rx,
@@ -154,6 +155,11 @@ async fn drive(
     let engine_us = u64::try_from(options.engine_time().as_micros()).unwrap_or(u64::MAX);
     for us in outcomes.iter().flat_map(|o| o.latencies_us.iter().copied()) {
         let _ = turns.record(us.max(1));
+    }
+    // The connector's share: timed by the emulator at the bot's socket.
+    let agent_turns = bench.sim.agent_turn_times();
+    for turn in &agent_turns {
+        let us = u64::try_from(turn.as_micros()).unwrap_or(u64::MAX);
         let _ = added.record(us.saturating_sub(engine_us).max(1));
     }
     let answered_turns = turns.len();
@@ -187,6 +193,7 @@ async fn drive(
         turns_per_sec: answered_turns as f64 / wall.as_secs_f64().max(1e-9),
         turn_latency: latency(&turns),
         added_latency: latency(&added),
+        added_latency_turns: agent_turns.len(),
         added_latency_method: added_latency_method(options),
         cpu_secs_per_1000_turns: match (cpu_start, cpu_end) {
             (Some(a), Some(b)) if answered_turns > 0 => {
@@ -249,28 +256,28 @@ fn engine_label(options: &Options) -> String {
 
 fn added_latency_method(options: &Options) -> String {
     let ms = options.engine_latency_ms;
-    let (engine, rest) = match options.engine_kind() {
-        EngineKind::Synthetic => (
-            format!("the synthetic engine's configured {ms} ms"),
-            "so the emulator, the consumers, the transport and the runtime remain",
-        ),
-        EngineKind::Script => (
-            "0 ms for the script engine (it answers at once; its own matching time stays in)"
-                .to_owned(),
-            "so the emulator, the consumers and the whole connector remain",
-        ),
-        EngineKind::Webhook => (
-            format!("the {ms} ms the reference server waits per event call"),
-            "so the HTTP calls to the reference server (token, conversation              create, event) and its processing stay in with the emulator, the              consumers, the transport and the runtime",
+    let engine = match options.engine_kind() {
+        EngineKind::Synthetic => format!("minus the synthetic engine's configured {ms} ms"),
+        EngineKind::Script => {
+            "with nothing taken off: the script engine answers at once, and its own \
+             matching time is part of the connector"
+                .to_owned()
+        }
+        EngineKind::Webhook => format!(
+            "minus the {ms} ms the reference server waits per event call (its HTTP \
+             calls and processing stay in)"
         ),
     };
     let process = if options.separate() {
-        "; the connector runs as its own process, loadgen and the emulator in another"
+        "the connector runs as its own process, loadgen and the emulator in another"
     } else {
-        "; all of it runs in loadgen's process"
+        "the bot runs in loadgen's process, beside the emulator and the consumers"
     };
     format!(
-        "each turn's latency as the consumer sees it minus {engine}, {rest}{process}. \
-         Turns that failed and were retried include the retry pauses."
+        "timed by the emulator at the bot's socket, from writing a consumer's message \
+         to reading the bot's answer in that conversation (the loopback hop both ways and \
+         the connector: transport, runtime, engine), {engine}; the emulator and the \
+         consumers are outside. Messages that reached the bot by history after a \
+         reconnect are not timed. {process}, all on the same cores."
     )
 }

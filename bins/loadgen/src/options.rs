@@ -50,8 +50,10 @@ pub struct Options {
     /// `cargo build --release -p bot-connector`.
     #[arg(long)]
     pub connector_bin: Option<PathBuf>,
-    /// Chaos: random socket drops, 4401 closes, token expiry, malformed frames
-    /// and engine timeouts during the run; the report checks that every
+    /// Chaos: random socket drops, 4401 closes, token expiry, failing (503)
+    /// and slow logins, malformed frames, and (with an engine that can
+    /// misbehave: synthetic or webhook) engine timeouts and bursts of 503s
+    /// during the run; the report checks that every
     /// consumer message got exactly one answer or an escalation, and compares
     /// the RSS after the run with the RSS before it.
     #[arg(long)]

@@ -64,9 +64,11 @@ pub struct Report {
     pub turns_per_sec: f64,
     /// Turn latency as the consumer sees it.
     pub turn_latency: Latency,
-    /// Turn latency minus the engine's time: what the connector adds (see
-    /// `added_latency_method`).
+    /// What the connector adds to a turn, timed at its socket by the
+    /// emulator, engine time excluded (see `added_latency_method`).
     pub added_latency: Latency,
+    /// How many turns `added_latency` is measured over.
+    pub added_latency_turns: usize,
     /// How `added_latency` is computed in this run.
     pub added_latency_method: String,
     /// CPU seconds (user + system) of the measured process per 1,000 answered turns.
@@ -131,10 +133,14 @@ impl Report {
                 ),
             ),
             (
-                "added latency p50 / p99 (ms)",
+                "connector-added latency p50 / p90 / p99 / max (ms)",
                 format!(
-                    "{:.2} / {:.2}",
-                    self.added_latency.p50_ms, self.added_latency.p99_ms
+                    "{:.2} / {:.2} / {:.2} / {:.2} ({} turns)",
+                    self.added_latency.p50_ms,
+                    self.added_latency.p90_ms,
+                    self.added_latency.p99_ms,
+                    self.added_latency.max_ms,
+                    self.added_latency_turns
                 ),
             ),
             (
@@ -158,15 +164,17 @@ impl Report {
         }
         if let Some(chaos) = &self.chaos {
             rows.push((
-                "chaos (drops / 4401 / expiries / failing logins / malformed / engine stalls)",
+                "chaos (drops / 4401 / expiries / failing logins / slow logins / malformed / engine stalls / engine 503 bursts)",
                 format!(
-                    "{} / {} / {} / {} / {} / {}",
+                    "{} / {} / {} / {} / {} / {} / {} / {}",
                     chaos.socket_drops,
                     chaos.closes_4401,
                     chaos.token_expiries,
                     chaos.failing_logins,
+                    chaos.slow_logins,
                     chaos.malformed_frames,
-                    chaos.engine_stalls
+                    chaos.engine_stalls,
+                    chaos.engine_failures
                 ),
             ));
         }
@@ -190,7 +198,10 @@ impl Report {
             out.push_str(&format!("| {name} | {value} |\n"));
         }
         if !self.added_latency_method.is_empty() {
-            out.push_str(&format!("\nAdded latency: {}\n", self.added_latency_method));
+            out.push_str(&format!(
+                "\nConnector-added latency: {}\n",
+                self.added_latency_method
+            ));
         }
         out
     }

@@ -4,7 +4,6 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use axum::extract::{Request, State};
@@ -16,6 +15,7 @@ use engine_webhook::WebhookConfig;
 use webhook_reference::{CLIENT_ID, CLIENT_SECRET, EXAMPLE_BOTS, ReferenceServer};
 
 use crate::bot::StartError;
+use crate::engine_switches::EngineSwitches;
 use crate::random::Random;
 
 /// What the middleware does to event calls.
@@ -23,7 +23,7 @@ struct Faults {
     latency: Duration,
     error_rate: f64,
     random: Arc<Random>,
-    stalled: Arc<AtomicBool>,
+    switches: EngineSwitches,
 }
 
 /// The reference server on a local port.
@@ -35,7 +35,8 @@ pub struct WebhookService {
 impl WebhookService {
     /// Serves the reference server on `127.0.0.1`; every `POST .../events`
     /// waits `latency`, then fails with 503 with `error_rate`; while
-    /// `stalled` is set it does not answer at all (chaos engine timeouts).
+    /// the chaos task stalls the engine it does not answer at all (engine
+    /// timeouts), and while it fails it every event call gets 503.
     ///
     /// # Errors
     ///
@@ -44,13 +45,13 @@ impl WebhookService {
         latency: Duration,
         error_rate: f64,
         random: Arc<Random>,
-        stalled: Arc<AtomicBool>,
+        switches: EngineSwitches,
     ) -> std::io::Result<Self> {
         let faults = Arc::new(Faults {
             latency,
             error_rate,
             random,
-            stalled,
+            switches,
         });
         let router = ReferenceServer::new()
             .router()
@@ -100,14 +101,16 @@ async fn inject(State(faults): State<Arc<Faults>>, request: Request, next: Next)
     if !request.uri().path().ends_with("/events") {
         return next.run(request).await;
     }
-    if faults.stalled.load(Ordering::Relaxed) {
+    if faults.switches.stalled() {
         // Longer than any engine timeout; the bot drops the call first.
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
-    if faults.error_rate > 0.0 && faults.random.chance(faults.error_rate) {
+    if faults.switches.failing()
+        || (faults.error_rate > 0.0 && faults.random.chance(faults.error_rate))
+    {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             axum::Json(serde_json::json!({"message": "injected by loadgen"})),

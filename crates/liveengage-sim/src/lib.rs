@@ -55,6 +55,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod agent_clock;
 mod chat_model;
 pub mod client;
 mod config;

@@ -1,5 +1,7 @@
 //! UMS request handling for both sides of the Messaging API.
 
+use std::sync::Arc;
+
 use liveengage_proto::enums::{ConvState, Role};
 use liveengage_proto::notifications::types;
 use liveengage_proto::record::MessagingEventNotification;
@@ -118,6 +120,15 @@ impl Core {
         if dialog.state != ConvState::Open {
             return Err((400, format!("Dialog {dialog_id} is closed")));
         }
+        // The agent clock times a consumer's message from the agent socket
+        // to the agent's next message in the dialog.
+        let is_message = matches!(event, Event::Content(_) | Event::RichContent(_));
+        let timed_dialog: Option<Arc<str>> =
+            (self.agent_clock.is_some() && is_message && from.role == Role::Consumer)
+                .then(|| Arc::from(dialog_id));
+        let answered_at = (is_message && from.role != Role::Consumer)
+            .then_some(self.received_at)
+            .flatten();
         let sequence = event.is_sequenced().then(|| {
             let seq = dialog.next_seq;
             dialog.next_seq += 1;
@@ -145,7 +156,15 @@ impl Core {
         });
         // Borrowed, not cloned: a conversation carries its whole transcript.
         for (conn, notification) in self.distribution(&conv_id, dialog_id, &stored) {
-            self.notify(conn, notification);
+            match &timed_dialog {
+                Some(dialog) if self.is_agent_conn(conn) => {
+                    self.notify_timed(conn, notification, Arc::clone(dialog));
+                }
+                _ => self.notify(conn, notification),
+            }
+        }
+        if let (Some(at), Some(clock)) = (answered_at, self.agent_clock.as_mut()) {
+            clock.answered(dialog_id, at);
         }
         Ok(sequence.unwrap_or(0))
     }

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::agent_clock::AgentClock;
 use crate::client::ConsumerClient;
 use crate::config::{SimConfig, SkillConfig, UserConfig};
 use crate::faults::Faults;
@@ -32,6 +33,7 @@ impl Sim {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             tls: false,
             ca_path: None,
+            time_agent_turns: false,
         }
     }
 }
@@ -44,6 +46,7 @@ pub struct SimBuilder {
     bind: SocketAddr,
     tls: bool,
     ca_path: Option<PathBuf>,
+    time_agent_turns: bool,
 }
 
 impl SimBuilder {
@@ -117,6 +120,16 @@ impl SimBuilder {
         self
     }
 
+    /// Times the bot's share of each turn at the agent socket (default off):
+    /// from writing a consumer's text or rich-content message to an agent's
+    /// socket to reading that agent's next message in the same dialog.
+    /// The loopback hop both ways and the bot are inside; the emulator and
+    /// the consumer are not. Read with [`SimHandle::agent_turn_times`].
+    pub fn time_agent_turns(mut self, on: bool) -> Self {
+        self.time_agent_turns = on;
+        self
+    }
+
     /// Binds and starts serving.
     ///
     /// # Errors
@@ -130,7 +143,9 @@ impl SimBuilder {
             std::net::IpAddr::V6(ip) => format!("[{ip}]:{}", addr.port()),
             ip => format!("{ip}:{}", addr.port()),
         };
-        let inner = Inner::new(Core::new(self.config, host.clone(), self.tls));
+        let mut core = Core::new(self.config, host.clone(), self.tls);
+        core.agent_clock = self.time_agent_turns.then(AgentClock::default);
+        let inner = Inner::new(core);
         spawn_timers(&inner);
         let app = http::router(inner.clone());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
@@ -312,6 +327,19 @@ impl SimHandle {
         }
         let (bearer, _) = crate::http::login::new_session(&self.inner, login);
         Ok(Secret::new(bearer))
+    }
+
+    /// The bot's turn times at the agent socket measured so far, in the
+    /// order the answers arrived; empty unless
+    /// [`SimBuilder::time_agent_turns`] turned the measurement on.
+    #[must_use]
+    pub fn agent_turn_times(&self) -> Vec<Duration> {
+        self.inner
+            .lock()
+            .agent_clock
+            .as_ref()
+            .map(AgentClock::samples)
+            .unwrap_or_default()
     }
 
     /// The fault switches.

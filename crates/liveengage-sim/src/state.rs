@@ -10,6 +10,7 @@ use liveengage_proto::{Frame, Notification, Response, Secret};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
+use crate::agent_clock::AgentClock;
 use crate::chat_model::ChatCore;
 use crate::config::{SimConfig, UserConfig};
 use crate::conversation::Conversation;
@@ -37,6 +38,9 @@ pub(crate) enum Out {
     Close(u16, String),
     /// Stop at once without a close frame (the peer sees 1006).
     Drop,
+    /// Send a text frame (a consumer message to an agent), then note in the
+    /// agent clock when it was written, under this dialog id.
+    Timed(String, Arc<str>),
 }
 
 /// Something to check at a given time.
@@ -139,6 +143,10 @@ pub(crate) struct Core {
     pub timers: Option<UnboundedSender<Timer>>,
     /// Notifications produced while handling a request, sent after its response.
     outbox: Vec<(u64, Out)>,
+    /// Turn times at the agent socket, when they are measured.
+    pub agent_clock: Option<AgentClock>,
+    /// When the agent frame being handled was read from its socket.
+    pub received_at: Option<Instant>,
 }
 
 impl Core {
@@ -162,6 +170,8 @@ impl Core {
             faults: FaultSettings::default(),
             timers: None,
             outbox: Vec::new(),
+            agent_clock: None,
+            received_at: None,
         }
     }
 
@@ -276,6 +286,13 @@ impl Core {
         self.outbox.push((conn, Out::Text(text)));
     }
 
+    /// Queues a consumer message for an agent socket; the agent clock notes
+    /// when it is written.
+    pub(crate) fn notify_timed(&mut self, conn: u64, notification: Notification, dialog: Arc<str>) {
+        let text = Frame::Notification(notification).encode();
+        self.outbox.push((conn, Out::Timed(text, dialog)));
+    }
+
     /// Sends `response` on `conn`, then everything queued.
     pub(crate) fn flush(&mut self, conn: u64, response: Option<Response>) {
         if let Some(response) = response {
@@ -379,6 +396,13 @@ impl Core {
     /// Socket ids of an agent, in the order they connected.
     pub(crate) fn agent_conns(&self, login: &str) -> Vec<u64> {
         self.conns_of(&WhoKey::Agent(login.to_owned()))
+    }
+
+    /// Whether socket `conn` is an agent's.
+    pub(crate) fn is_agent_conn(&self, conn: u64) -> bool {
+        self.conns
+            .get(&conn)
+            .is_some_and(|c| matches!(c.who, Who::Agent { .. }))
     }
 
     /// Socket ids of a consumer, in the order they connected.

@@ -67,6 +67,47 @@ pub struct LiveEngageSpec {
     /// to, the escalation skill included.
     #[serde(default)]
     pub skills: BTreeMap<String, String>,
+    /// How the running bot retries a failing login (default LivePerson's
+    /// policy: 5 s, 10 s, 15 s after a server error, then from 2 minutes
+    /// doubling up to 30). Shorter waits suit emulator and load-test setups.
+    #[serde(default)]
+    pub retry: LoginRetrySpec,
+}
+
+/// The waits between login attempts after server errors (5xx) and network
+/// failures; LivePerson's recommendation by default.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRetrySpec {
+    /// The first waits, one per failed attempt (default `["5s", "10s", "15s"]`).
+    #[serde(default = "default_server_error_delays", with = "humantime_serde")]
+    pub server_error_delays: Vec<Duration>,
+    /// The wait after those, doubled at each further failure (default `2m`).
+    #[serde(default = "default_backoff_start", with = "humantime_serde")]
+    pub backoff_start: Duration,
+    /// The longest wait (default `30m`).
+    #[serde(default = "default_backoff_cap", with = "humantime_serde")]
+    pub backoff_cap: Duration,
+}
+
+impl Default for LoginRetrySpec {
+    fn default() -> Self {
+        Self {
+            server_error_delays: default_server_error_delays(),
+            backoff_start: default_backoff_start(),
+            backoff_cap: default_backoff_cap(),
+        }
+    }
+}
+
+fn default_server_error_delays() -> Vec<Duration> {
+    [5, 10, 15].map(Duration::from_secs).to_vec()
+}
+fn default_backoff_start() -> Duration {
+    Duration::from_secs(120)
+}
+fn default_backoff_cap() -> Duration {
+    Duration::from_secs(30 * 60)
 }
 
 fn default_csds() -> Url {

@@ -15,7 +15,8 @@ mod file;
 mod validate;
 
 pub use bot::{
-    BotSpec, CombineSpec, ConversationSpec, FunctionSpec, LiveEngageSpec, LoginSpec, RuntimeSpec,
+    BotSpec, CombineSpec, ConversationSpec, FunctionSpec, LiveEngageSpec, LoginRetrySpec,
+    LoginSpec, RuntimeSpec,
 };
 pub use engine::{ENGINE_TYPES, EngineSpec, ScriptSpec, parse_engine};
 pub use engine_defaults::webhook_turn_budget;

@@ -1,6 +1,7 @@
 //! Turns a raw bot tree into a checked [`BotSpec`], collecting every error.
 
 use std::path::Path;
+use std::time::Duration;
 
 use connector_core::Secret;
 use engine_dialogflow::{DialogflowEngine, DialogflowError};
@@ -128,6 +129,24 @@ pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
                 "is empty; set it (`${ENV}` keeps it out of the file)".into(),
             );
         }
+    }
+    let retry = &le.retry;
+    if retry.server_error_delays.iter().any(Duration::is_zero) || retry.backoff_start.is_zero() {
+        fail(
+            "liveengage.retry",
+            "has a wait of 0; give every wait a duration such as \"500ms\" (a login retried \
+             at once hammers the Login Service)"
+                .into(),
+        );
+    }
+    if retry.backoff_cap < retry.backoff_start {
+        fail(
+            "liveengage.retry.backoff_cap",
+            format!(
+                "({:?}) is shorter than backoff_start ({:?}); make it at least as long",
+                retry.backoff_cap, retry.backoff_start
+            ),
+        );
     }
     for (name, id) in &le.skills {
         if id.trim().is_empty() {

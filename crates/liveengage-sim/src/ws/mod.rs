@@ -78,6 +78,7 @@ async fn send_out(socket: &mut WebSocket, out: Out) -> bool {
             false
         }
         Out::Drop => false,
+        Out::Timed(text, _) => socket.send(Message::Text(text.into())).await.is_ok(),
     }
 }
 
@@ -111,11 +112,22 @@ pub(crate) async fn run(
                     // A closing socket takes no more notifications.
                     inner.lock().remove_conn(conn);
                 }
+                let timed = match &out {
+                    Out::Timed(_, dialog) => Some(Arc::clone(dialog)),
+                    _ => None,
+                };
                 if !send_out(&mut socket, out).await {
                     break;
                 }
+                if let Some(dialog) = timed {
+                    let at = Instant::now();
+                    if let Some(clock) = inner.lock().agent_clock.as_mut() {
+                        clock.delivered(dialog, at);
+                    }
+                }
             }
             message = socket.recv() => {
+                let read_at = Instant::now();
                 let text = match message {
                     Some(Ok(Message::Text(text))) => text.as_str().to_owned(),
                     Some(Ok(Message::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -125,7 +137,7 @@ pub(crate) async fn run(
                 if let Some(delay) = inner.delay() {
                     tokio::time::sleep(delay).await;
                 }
-                handle_text(&inner, conn, &text);
+                handle_text(&inner, conn, &text, read_at);
             }
             () = expiry => {
                 let expired = deadline.is_some_and(|at| at <= Instant::now());
@@ -148,7 +160,7 @@ pub(crate) async fn run(
     tracing::debug!(conn, "socket closed");
 }
 
-fn handle_text(inner: &Inner, conn: u64, text: &str) {
+fn handle_text(inner: &Inner, conn: u64, text: &str, read_at: Instant) {
     // Decoded before taking the lock, which every socket shares.
     let parsed = parse_request(text);
     let mut core = inner.lock();
@@ -157,7 +169,12 @@ fn handle_text(inner: &Inner, conn: u64, text: &str) {
     };
     let response = match parsed {
         Ok(req) => match &who {
-            Who::Agent { login, .. } => core.handle_agent(conn, login, &req),
+            Who::Agent { login, .. } => {
+                core.received_at = Some(read_at);
+                let response = core.handle_agent(conn, login, &req);
+                core.received_at = None;
+                response
+            }
             Who::Consumer { consumer_id } => core.handle_consumer(conn, consumer_id, &req),
         },
         Err(response) => response,
