@@ -80,7 +80,10 @@ pub struct LiveEngageSpec {
 #[serde(deny_unknown_fields)]
 pub struct LoginRetrySpec {
     /// The first waits, one per failed attempt (default `["5s", "10s", "15s"]`).
-    #[serde(default = "default_server_error_delays", with = "humantime_serde")]
+    #[serde(
+        default = "default_server_error_delays",
+        deserialize_with = "duration_list"
+    )]
     pub server_error_delays: Vec<Duration>,
     /// The wait after those, doubled at each further failure (default `2m`).
     #[serde(default = "default_backoff_start", with = "humantime_serde")]
@@ -98,6 +101,15 @@ impl Default for LoginRetrySpec {
             backoff_cap: default_backoff_cap(),
         }
     }
+}
+
+/// A list of durations written as `"5s"`, `"300ms"`, ….
+fn duration_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Duration>, D::Error> {
+    let items = Vec::<humantime_serde::Serde<Duration>>::deserialize(d)?;
+    Ok(items
+        .into_iter()
+        .map(humantime_serde::Serde::into_inner)
+        .collect())
 }
 
 fn default_server_error_delays() -> Vec<Duration> {
