@@ -269,9 +269,9 @@ fn added_latency_method(options: &Options) -> String {
         ),
     };
     let process = if options.separate() {
-        "the connector runs as its own process, loadgen and the emulator in another"
+        "The connector runs as its own process, loadgen and the emulator in another"
     } else {
-        "the bot runs in loadgen's process, beside the emulator and the consumers"
+        "The bot runs in loadgen's process, beside the emulator and the consumers"
     };
     format!(
         "timed by the emulator at the bot's socket, from writing a consumer's message \

@@ -116,8 +116,20 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
     let socket = Socket::new(out_tx, epoch);
     let writer = tokio::spawn(async move {
         while let Some(message) = out_rx.recv().await {
-            let closing = matches!(message, Message::Close(_));
-            if sink.send(message).await.is_err() || closing {
+            // Frames queued meanwhile leave in the same write (one system
+            // call for many frames under load).
+            let mut closing = matches!(message, Message::Close(_));
+            let mut ok = sink.feed(message).await.is_ok();
+            let mut batch = 1;
+            while ok && !closing && batch < WRITE_BATCH {
+                let Ok(message) = out_rx.try_recv() else {
+                    break;
+                };
+                closing = matches!(message, Message::Close(_));
+                ok = sink.feed(message).await.is_ok();
+                batch += 1;
+            }
+            if !ok || sink.flush().await.is_err() || closing {
                 break;
             }
         }
@@ -176,6 +188,9 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
     let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;
     result
 }
+
+/// At most this many queued frames go out in one write.
+const WRITE_BATCH: usize = 64;
 
 /// The socket's buffers. tungstenite zero-fills its whole read buffer
 /// (128 KiB by default) before every read; UMS frames are a few KiB, so a
@@ -518,7 +533,7 @@ async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: boo
         }
         conversation.synced_epoch = Some(socket.epoch);
     });
-    send_receipts(&inner, &socket, &id, receipts);
+    send_receipts(&socket, &id, receipts);
 }
 
 /// Hands a consumer record to the runtime unless it was delivered before;
@@ -568,21 +583,16 @@ fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord) {
             receipts.push(seq);
         }
     });
-    send_receipts(inner, socket, &dialog, receipts);
+    send_receipts(socket, &dialog, receipts);
 }
 
-fn send_receipts(inner: &Inner, socket: &Socket, dialog: &str, sequences: Vec<i64>) {
+fn send_receipts(socket: &Socket, dialog: &str, sequences: Vec<i64>) {
     if sequences.is_empty() {
         return;
     }
     let body = json!({"dialogId": dialog, "event": {"type": "AcceptStatusEvent", "status": "READ", "sequenceList": sequences}});
-    let (socket, timeout) = (socket.clone(), inner.config.request_timeout);
-    tokio::spawn(async move {
-        if let Err(err) = socket
-            .request(".ams.ms.PublishEvent", body, None, timeout)
-            .await
-        {
-            tracing::debug!("read receipt not sent: {err}");
-        }
-    });
+    // Nobody waits for the answer: a lost receipt changes no conversation.
+    if !socket.send_unanswered(".ams.ms.PublishEvent", body) {
+        tracing::debug!("read receipt not sent: the socket is gone");
+    }
 }

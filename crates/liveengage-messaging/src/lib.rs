@@ -26,7 +26,7 @@
 //!
 //! Dependencies: `tokio-tungstenite` (WebSocket client, rustls for `wss://`),
 //! `liveengage-auth` (Login Service),
-//! `liveengage-proto` (every wire type), `tokio`, `futures`, `uuid` (request ids),
+//! `liveengage-proto` (every wire type), `tokio`, `futures`,
 //! `tracing`.
 //!
 //! # Examples

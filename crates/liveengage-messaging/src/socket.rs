@@ -1,6 +1,7 @@
 //! One WebSocket connection: outgoing frames and request/response correlation.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -41,6 +42,9 @@ impl RequestError {
     }
 }
 
+/// The id prefix of requests sent with [`Socket::send_unanswered`].
+const UNANSWERED: &str = "u";
+
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<Response>>>>;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -52,6 +56,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub(crate) struct Socket {
     out: mpsc::UnboundedSender<Message>,
     pending: Pending,
+    /// The last request id used on this socket.
+    last_id: Arc<AtomicU64>,
     /// Which connection this is (increases with each reconnect).
     pub(crate) epoch: u64,
 }
@@ -61,6 +67,7 @@ impl Socket {
         Self {
             out,
             pending: Arc::new(Mutex::new(HashMap::new())),
+            last_id: Arc::new(AtomicU64::new(0)),
             epoch,
         }
     }
@@ -73,7 +80,7 @@ impl Socket {
         frame_extra: Option<(Option<Value>, Option<String>)>,
         timeout: Duration,
     ) -> Result<Response, RequestError> {
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = self.next_id();
         let mut request = Request::new(id.as_str(), type_name, body);
         if let Some((metadata, encoded)) = frame_extra {
             request.metadata = metadata;
@@ -107,11 +114,31 @@ impl Socket {
         }
     }
 
+    /// A request id unique on this socket. A counter, not a UUID: ids only
+    /// pair responses with requests, and a UUID costs a random-number draw
+    /// (a system call) per request.
+    fn next_id(&self) -> String {
+        (self.last_id.fetch_add(1, Ordering::Relaxed) + 1).to_string()
+    }
+
+    /// Sends a request whose answer nobody waits for (read receipts): no
+    /// task, timer or pending entry per request. An error answer is logged
+    /// when it arrives. Returns false when the socket is gone.
+    pub(crate) fn send_unanswered(&self, type_name: &str, body: Value) -> bool {
+        let request = Request::new(format!("{UNANSWERED}{}", self.next_id()), type_name, body);
+        let text = Frame::Req(request).encode();
+        self.out.send(Message::text(text)).is_ok()
+    }
+
     /// Hands a response to the request waiting for it.
     pub(crate) fn resolve(&self, response: Response) {
         let key = response.req_id.to_string();
         if let Some(tx) = lock(&self.pending).remove(&key) {
             let _ = tx.send(response);
+        } else if key.starts_with(UNANSWERED) {
+            if !response.is_success() {
+                tracing::debug!(code = response.code, "read receipt not accepted");
+            }
         } else {
             tracing::debug!(req_id = %key, "response to no pending request");
         }

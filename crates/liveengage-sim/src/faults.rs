@@ -20,7 +20,6 @@ struct FailRule {
 /// The switches that stay on until cleared.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct FaultSettings {
-    pub delay: Option<Duration>,
     fail_requests: HashMap<String, FailRule>,
     fail_logins: Option<FailRule>,
     http: Vec<HttpRule>,
@@ -217,7 +216,7 @@ impl Faults {
 
     /// Delays every answer by `delay` (`Duration::ZERO` turns it off).
     pub fn delay_responses(&self, delay: Duration) {
-        self.inner.lock().faults.delay = (!delay.is_zero()).then_some(delay);
+        self.inner.set_delay(delay);
     }
 
     /// Answers requests of `type_name` with `code`, `times` times (forever when `None`).
@@ -294,6 +293,7 @@ impl Faults {
     /// Turns every switch off.
     pub fn clear(&self) {
         self.inner.lock().faults = FaultSettings::default();
+        self.inner.set_delay(Duration::ZERO);
     }
 
     /// Applies a command from the admin endpoint; returns how many sockets it hit.

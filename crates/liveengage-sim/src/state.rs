@@ -1,6 +1,7 @@
 //! The shared state behind every endpoint: sessions, sockets, conversations, chats.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -426,12 +427,16 @@ impl Core {
 /// The emulator's shared state.
 pub(crate) struct Inner {
     core: Mutex<Core>,
+    /// The response delay fault in microseconds (0: off); read on every
+    /// frame, so kept outside the lock.
+    delay_micros: AtomicU64,
 }
 
 impl Inner {
     pub(crate) fn new(core: Core) -> Arc<Self> {
         Arc::new(Self {
             core: Mutex::new(core),
+            delay_micros: AtomicU64::new(0),
         })
     }
 
@@ -445,6 +450,15 @@ impl Inner {
 
     /// The configured response delay, if any.
     pub(crate) fn delay(&self) -> Option<Duration> {
-        self.lock().faults.delay
+        match self.delay_micros.load(Ordering::Relaxed) {
+            0 => None,
+            micros => Some(Duration::from_micros(micros)),
+        }
+    }
+
+    /// Sets the response delay (`Duration::ZERO` turns it off).
+    pub(crate) fn set_delay(&self, delay: Duration) {
+        let micros = u64::try_from(delay.as_micros()).unwrap_or(u64::MAX);
+        self.delay_micros.store(micros, Ordering::Relaxed);
     }
 }

@@ -6,6 +6,7 @@ pub(crate) mod consumer;
 use std::sync::Arc;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use futures::SinkExt;
 use liveengage_proto::{Frame, Request, RequestId, Response};
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedReceiver;
@@ -82,6 +83,71 @@ async fn send_out(socket: &mut WebSocket, out: Out) -> bool {
     }
 }
 
+/// When the agent session behind socket `conn` expires (`None` for consumers).
+fn session_deadline(inner: &Inner, conn: u64) -> Option<Instant> {
+    let core = inner.lock();
+    match core.conns.get(&conn).map(|c| &c.who) {
+        Some(Who::Agent { bearer, .. }) => core.sessions.get(bearer.expose()).map(|s| s.expires_at),
+        _ => None,
+    }
+}
+
+/// At most this many queued frames go out in one write.
+const WRITE_BATCH: usize = 64;
+
+/// Sends `first` and whatever else is queued (up to [`WRITE_BATCH`]) with
+/// one flush, then notes the timed ones in the agent clock. Returns false
+/// when the socket is done (closed, dropped or broken).
+async fn send_queued(
+    inner: &Inner,
+    socket: &mut WebSocket,
+    conn: u64,
+    first: Out,
+    rx: &mut UnboundedReceiver<Out>,
+) -> bool {
+    let mut timed: Vec<Arc<str>> = Vec::new();
+    let mut next = Some(first);
+    let mut sent = 0;
+    let mut open = true;
+    while let Some(out) = next.take() {
+        let text = match out {
+            Out::Text(text) => text,
+            Out::Timed(text, dialog) => {
+                timed.push(dialog);
+                text
+            }
+            ending @ (Out::Close(..) | Out::Drop) => {
+                // What was queued before goes first; a closing socket takes
+                // no more notifications.
+                let _ = socket.flush().await;
+                inner.lock().remove_conn(conn);
+                send_out(socket, ending).await;
+                open = false;
+                break;
+            }
+        };
+        if socket.feed(Message::Text(text.into())).await.is_err() {
+            return false;
+        }
+        sent += 1;
+        if sent < WRITE_BATCH {
+            next = rx.try_recv().ok();
+        }
+    }
+    if open && socket.flush().await.is_err() {
+        return false;
+    }
+    if !timed.is_empty() {
+        let at = Instant::now();
+        if let Some(clock) = inner.lock().agent_clock.as_mut() {
+            for dialog in timed {
+                clock.delivered(dialog, at);
+            }
+        }
+    }
+    open
+}
+
 /// Runs one registered socket until it closes.
 pub(crate) async fn run(
     inner: Arc<Inner>,
@@ -89,41 +155,17 @@ pub(crate) async fn run(
     conn: u64,
     mut rx: UnboundedReceiver<Out>,
 ) {
+    // The session's expiry is looked up once and again when it passes (a
+    // refresh moves it later; an expiry fault closes the socket itself).
+    let mut deadline = session_deadline(&inner, conn);
+    let expiry = tokio::time::sleep_until(deadline.unwrap_or_else(Instant::now));
+    tokio::pin!(expiry);
     loop {
-        let deadline = {
-            let core = inner.lock();
-            match core.conns.get(&conn).map(|c| &c.who) {
-                Some(Who::Agent { bearer, .. }) => {
-                    core.sessions.get(bearer.expose()).map(|s| s.expires_at)
-                }
-                _ => None,
-            }
-        };
-        let expiry = async {
-            match deadline {
-                Some(at) => tokio::time::sleep_until(at).await,
-                None => std::future::pending().await,
-            }
-        };
         tokio::select! {
             out = rx.recv() => {
                 let Some(out) = out else { break };
-                if matches!(out, Out::Close(..) | Out::Drop) {
-                    // A closing socket takes no more notifications.
-                    inner.lock().remove_conn(conn);
-                }
-                let timed = match &out {
-                    Out::Timed(_, dialog) => Some(Arc::clone(dialog)),
-                    _ => None,
-                };
-                if !send_out(&mut socket, out).await {
+                if !send_queued(&inner, &mut socket, conn, out, &mut rx).await {
                     break;
-                }
-                if let Some(dialog) = timed {
-                    let at = Instant::now();
-                    if let Some(clock) = inner.lock().agent_clock.as_mut() {
-                        clock.delivered(dialog, at);
-                    }
                 }
             }
             message = socket.recv() => {
@@ -139,8 +181,7 @@ pub(crate) async fn run(
                 }
                 handle_text(&inner, conn, &text, read_at);
             }
-            () = expiry => {
-                let expired = deadline.is_some_and(|at| at <= Instant::now());
+            () = &mut expiry, if deadline.is_some() => {
                 let still = {
                     let core = inner.lock();
                     match core.conns.get(&conn).map(|c| c.who.clone()) {
@@ -148,11 +189,18 @@ pub(crate) async fn run(
                         _ => true,
                     }
                 };
-                if expired && !still {
+                if !still {
                     inner.lock().remove_conn(conn);
                     let _ = send_out(&mut socket, Out::Close(4401, "Token expired".into())).await;
                     break;
                 }
+                deadline = session_deadline(&inner, conn);
+                // A session that says it expired but is still valid is
+                // looked at again a second later rather than in a tight loop.
+                let next = deadline.map_or_else(Instant::now, |at| {
+                    at.max(Instant::now() + std::time::Duration::from_secs(1))
+                });
+                expiry.as_mut().reset(next);
             }
         }
     }
