@@ -69,6 +69,13 @@ pub async fn drive(
     outcome.conversation = Some(conversation.clone());
     opened.fetch_add(1, Ordering::Relaxed);
     drop(permit);
+    // With a rate, consumers start spread evenly over one pause, so their
+    // messages arrive steadily rather than all in the same instant.
+    let pause = options.pause();
+    if !pause.is_zero() {
+        let share = index as f64 / options.conversations.max(1) as f64;
+        tokio::time::sleep(pause.mul_f64(share)).await;
+    }
     for m in 0..options.messages {
         if deadline.is_some_and(|d| Instant::now() >= d) {
             break;
@@ -110,7 +117,7 @@ pub async fn drive(
             }
             None => break,
         }
-        let pause = options.pause().saturating_sub(started.elapsed());
+        let pause = pause.saturating_sub(started.elapsed());
         if !pause.is_zero() {
             tokio::time::sleep(pause).await;
         }
