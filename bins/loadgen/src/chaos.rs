@@ -6,6 +6,7 @@ use std::time::Duration;
 use liveengage_sim::SimHandle;
 use serde::Serialize;
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::engine_switches::EngineSwitches;
 use crate::random::Random;
@@ -53,26 +54,50 @@ impl ChaosCounts {
     }
 }
 
-/// Injects faults every `mean` seconds on average until `stop` turns true;
-/// engine stalls and failures only when there are `engine` switches (not
-/// for the script engine, which cannot misbehave).
+/// Injects faults every `mean` seconds on average until `stop` turns true
+/// or the run's `deadline` passes, then turns every emulator fault off, so
+/// the bot can recover and answer what waits; engine stalls and failures
+/// only when there are `engine` switches (not for the script engine, which
+/// cannot misbehave).
 pub async fn run(
     sim: Arc<SimHandle>,
     engine: Option<EngineSwitches>,
     random: Arc<Random>,
     mean: Duration,
+    deadline: Option<Instant>,
+    stop: watch::Receiver<bool>,
+) -> ChaosCounts {
+    let counts = inject(&sim, engine.as_ref(), &random, mean, deadline, stop).await;
+    sim.faults().clear();
+    counts
+}
+
+async fn inject(
+    sim: &SimHandle,
+    engine: Option<&EngineSwitches>,
+    random: &Random,
+    mean: Duration,
+    deadline: Option<Instant>,
     mut stop: watch::Receiver<bool>,
 ) -> ChaosCounts {
     let mut counts = ChaosCounts::default();
+    let end = async {
+        match deadline {
+            Some(at) => tokio::time::sleep_until(at).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(end);
     loop {
         let wait = mean.mul_f64(2.0 * random.unit());
         tokio::select! {
             _ = stop.wait_for(|s| *s) => return counts,
+            () = &mut end => return counts,
             () = tokio::time::sleep(wait) => {}
         }
         let faults = sim.faults();
         let kinds = if engine.is_some() { 8 } else { 6 };
-        match (random.below(kinds), &engine) {
+        match (random.below(kinds), engine) {
             (0, _) => counts.socket_drops += faults.drop_sockets(),
             (1, _) => counts.closes_4401 += faults.close_sockets(4401),
             (2, _) => counts.token_expiries += usize::from(faults.expire_tokens() > 0),

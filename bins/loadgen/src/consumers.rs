@@ -19,6 +19,11 @@ pub const OPENING_AT_ONCE: usize = 256;
 /// How long a consumer waits for an answer before counting the message lost.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The same in chaos runs: longer than the transport's longest wait between
+/// reconnects (30 s) plus a login, since faults can leave the bot waiting
+/// that long after the last one.
+pub const CHAOS_ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What one consumer saw.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -71,6 +76,11 @@ pub async fn drive(
     drop(permit);
     // With a rate, consumers start spread evenly over one pause, so their
     // messages arrive steadily rather than all in the same instant.
+    let answer_timeout = if options.chaos {
+        CHAOS_ANSWER_TIMEOUT
+    } else {
+        ANSWER_TIMEOUT
+    };
     let pause = options.pause();
     if !pause.is_zero() {
         let share = index as f64 / options.conversations.max(1) as f64;
@@ -91,7 +101,7 @@ pub async fn drive(
         }
         outcome.sent.push(text.clone());
         let answered = loop {
-            match consumer.next_agent_text(ANSWER_TIMEOUT).await {
+            match consumer.next_agent_text(answer_timeout).await {
                 Ok(answer) if answer == expected => break Some(started.elapsed()),
                 Ok(answer) if answer == ESCALATION_TEXT => {
                     outcome.escalated = true;

@@ -90,21 +90,23 @@ async fn drive(
 ) -> Result<Report, StartError> {
     let progress = progress_bar(options);
     let (stop_tx, stop_rx) = watch::channel(false);
+    let process = bench.process();
+    let rss_idle = proc_stats::rss_kib(process);
+    let cpu_start = proc_stats::cpu_seconds(process);
+    let started = Instant::now();
+    let deadline = options.deadline().map(|d| started + d);
+    // Faults stop with the run's deadline (or when every consumer is done):
+    // what the consumers still wait for after it must come through.
     let chaos = options.chaos.then(|| {
         tokio::spawn(chaos::run(
             Arc::clone(&bench.sim),
             bench.engine_switches.clone(),
             Arc::clone(random),
             Duration::from_secs_f64(options.chaos_every_secs.max(0.05)),
+            deadline,
             stop_rx,
         ))
     });
-
-    let process = bench.process();
-    let rss_idle = proc_stats::rss_kib(process);
-    let cpu_start = proc_stats::cpu_seconds(process);
-    let started = Instant::now();
-    let deadline = options.deadline().map(|d| started + d);
     let opened = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     let opening = Arc::new(tokio::sync::Semaphore::new(consumers::OPENING_AT_ONCE));

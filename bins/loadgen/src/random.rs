@@ -7,14 +7,16 @@ use std::sync::Mutex;
 pub struct Random(Mutex<u64>);
 
 impl Random {
-    /// A generator from `seed` (0 is replaced, xorshift needs a non-zero state).
+    /// A generator from `seed`, mixed first (splitmix64), so that small
+    /// seeds such as 1 and 2 do not start with a run of tiny numbers.
     #[must_use]
     pub fn new(seed: u64) -> Self {
-        Self(Mutex::new(if seed == 0 {
-            0x9E37_79B9_7F4A_7C15
-        } else {
-            seed
-        }))
+        let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        // xorshift needs a non-zero state.
+        Self(Mutex::new(if z == 0 { 0x9E37_79B9_7F4A_7C15 } else { z }))
     }
 
     /// A number in `[0, 1)`.
@@ -52,5 +54,10 @@ mod tests {
         assert!(xs.iter().all(|x| (0.0..1.0).contains(x)));
         let hits = (0..10_000).filter(|_| a.chance(0.25)).count();
         assert!((2_000..3_000).contains(&hits), "{hits}");
+        // Small seeds start well mixed too.
+        let small = Random::new(1);
+        let first: Vec<f64> = (0..8).map(|_| small.unit()).collect();
+        assert!(first.iter().any(|x| *x > 0.5), "{first:?}");
+        assert_ne!(Random::new(1).unit(), Random::new(2).unit());
     }
 }

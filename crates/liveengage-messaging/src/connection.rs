@@ -419,7 +419,18 @@ fn consumer_of(details: &liveengage_proto::notifications::ConversationDetails) -
 /// last message for a conversation transferred to the bot), then the live
 /// records buffered meanwhile.
 async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: bool) {
-    let body = json!({"dialogId": id, "fromSeq": 0, "newerThanSequence": 0});
+    // A conversation the bot already held (a reconnect) needs only what came
+    // after the last consumer message it delivered: asking from that
+    // sequence keeps a reconnect with many long conversations from loading
+    // every transcript again. Whether the server reads `fromSeq` as
+    // inclusive or `newerThanSequence` as exclusive, nothing newer is
+    // missed, and a record seen twice is delivered once.
+    let from = if is_new {
+        0
+    } else {
+        inner.last_delivered(&id).max(0)
+    };
+    let body = json!({"dialogId": id, "fromSeq": from, "newerThanSequence": from});
     let response = match socket
         .request(
             ".ams.ms.QueryMessages",

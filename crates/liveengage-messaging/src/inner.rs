@@ -138,7 +138,7 @@ impl Inner {
     pub(crate) fn last_delivered(&self, id: &str) -> i64 {
         lock(&self.conversations)
             .get(id)
-            .and_then(|c| c.delivered.iter().max().copied())
+            .and_then(|c| c.last_delivered)
             .unwrap_or(-1)
     }
 

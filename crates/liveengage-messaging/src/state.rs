@@ -12,6 +12,8 @@ pub(crate) struct Conversation {
     /// Consumer sequences already handed to the runtime: the dedup key is
     /// (dialog, sequence), and the dialog is the conversation's MAIN dialog.
     pub(crate) delivered: HashSet<i64>,
+    /// The highest of `delivered`.
+    pub(crate) last_delivered: Option<i64>,
     /// History has been loaded on this connection epoch.
     pub(crate) synced_epoch: Option<u64>,
     /// Live records that arrived while history was loading.
@@ -26,6 +28,7 @@ impl Conversation {
 
     /// Marks a sequence delivered; `false` when it already was.
     pub(crate) fn mark(&mut self, sequence: i64) -> bool {
+        self.last_delivered = self.last_delivered.max(Some(sequence));
         self.delivered.insert(sequence)
     }
 }
