@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 
 use indicatif::ProgressBar;
 use liveengage_sim::SimHandle;
@@ -24,6 +24,27 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
 /// that long after the last one.
 pub const CHAOS_ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// The start signal: every conversation is open.
+#[derive(Debug, Clone, Copy)]
+pub struct Go {
+    /// When to stop starting new messages, if ever.
+    pub deadline: Option<Instant>,
+}
+
+/// What the consumers share with the driver.
+pub struct Shared {
+    /// Conversations opened.
+    pub opened: Arc<AtomicUsize>,
+    /// Consumers done opening, with or without success.
+    pub settled: Arc<AtomicUsize>,
+    /// Limits the consumers opening at once.
+    pub opening: Arc<Semaphore>,
+    /// Turns `Some` when the consumers may send.
+    pub go: watch::Receiver<Option<Go>>,
+    /// Counts answered turns.
+    pub progress: ProgressBar,
+}
+
 /// What one consumer saw.
 #[derive(Debug, Default)]
 pub struct Outcome {
@@ -39,16 +60,36 @@ pub struct Outcome {
     pub problems: Vec<String>,
 }
 
-/// Drives consumer number `index` to the end of its messages (or the deadline).
+/// Drives consumer number `index`: opens its conversation, waits for the
+/// start, then sends to the end of its messages (or the deadline).
 pub async fn drive(
     sim: Arc<SimHandle>,
     index: usize,
     options: Arc<Options>,
-    deadline: Option<Instant>,
-    opened: Arc<AtomicUsize>,
-    opening: Arc<Semaphore>,
-    progress: ProgressBar,
+    shared: Shared,
 ) -> Outcome {
+    let settled = Arc::clone(&shared.settled);
+    let outcome = converse(sim, index, options, shared).await;
+    // A consumer that could not open counts as settled here.
+    if outcome.conversation.is_none() {
+        settled.fetch_add(1, Ordering::Relaxed);
+    }
+    outcome
+}
+
+async fn converse(
+    sim: Arc<SimHandle>,
+    index: usize,
+    options: Arc<Options>,
+    shared: Shared,
+) -> Outcome {
+    let Shared {
+        opened,
+        settled,
+        opening,
+        mut go,
+        progress,
+    } = shared;
     let mut outcome = Outcome::default();
     // Consumers connect a few hundred at a time, as real traffic ramps up;
     // 10,000 SYNs at once would overflow the listen queue into retries.
@@ -73,7 +114,12 @@ pub async fn drive(
     };
     outcome.conversation = Some(conversation.clone());
     opened.fetch_add(1, Ordering::Relaxed);
+    settled.fetch_add(1, Ordering::Relaxed);
     drop(permit);
+    let Ok(start) = go.wait_for(Option::is_some).await.map(|go| *go) else {
+        return outcome;
+    };
+    let deadline = start.and_then(|go| go.deadline);
     // With a rate, consumers start spread evenly over one pause, so their
     // messages arrive steadily rather than all in the same instant.
     let answer_timeout = if options.chaos {

@@ -92,9 +92,32 @@ async fn drive(
     let (stop_tx, stop_rx) = watch::channel(false);
     let process = bench.process();
     let rss_idle = proc_stats::rss_kib(process);
+    // Every consumer opens its conversation first; they start sending
+    // together once all are open (and the memory of holding them is read).
+    let opened = Arc::new(AtomicUsize::new(0));
+    let settled = Arc::new(AtomicUsize::new(0));
+    let (go_tx, go_rx) = watch::channel(None);
+    let mut tasks = Vec::new();
+    let opening = Arc::new(tokio::sync::Semaphore::new(consumers::OPENING_AT_ONCE));
+    for index in 0..options.conversations {
+        tasks.push(tokio::spawn(consumers::drive(
+            Arc::clone(&bench.sim),
+            index,
+            Arc::clone(options),
+            consumers::Shared {
+                opened: Arc::clone(&opened),
+                settled: Arc::clone(&settled),
+                opening: Arc::clone(&opening),
+                go: go_rx.clone(),
+                progress: progress.clone(),
+            },
+        )));
+    }
+    let rss_open = all_open(bench, options, &opened, &settled).await;
     let cpu_start = proc_stats::cpu_seconds(process);
     let started = Instant::now();
     let deadline = options.deadline().map(|d| started + d);
+    let _ = go_tx.send(Some(consumers::Go { deadline }));
     // Faults stop with the run's deadline (or when every consumer is done):
     // what the consumers still wait for after it must come through.
     let chaos = options.chaos.then(|| {
@@ -107,29 +130,6 @@ async fn drive(
             stop_rx,
         ))
     });
-    let opened = Arc::new(AtomicUsize::new(0));
-    let mut tasks = Vec::new();
-    let opening = Arc::new(tokio::sync::Semaphore::new(consumers::OPENING_AT_ONCE));
-    for index in 0..options.conversations {
-        tasks.push(tokio::spawn(consumers::drive(
-            Arc::clone(&bench.sim),
-            index,
-            Arc::clone(options),
-            deadline,
-            Arc::clone(&opened),
-            Arc::clone(&opening),
-            progress.clone(),
-        )));
-    }
-    // Memory with every conversation open (or after 30 s, whichever first).
-    let mut rss_open = None;
-    for _ in 0..3000 {
-        if opened.load(Ordering::Relaxed) >= options.conversations {
-            rss_open = proc_stats::rss_kib(process);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
     let mut outcomes: Vec<Outcome> = Vec::new();
     for task in tasks {
         if let Ok(outcome) = task.await {
@@ -218,6 +218,31 @@ async fn drive(
         chaos: chaos_counts,
         rss_after_chaos,
     })
+}
+
+/// Waits until every consumer tried to open its conversation (at most
+/// 120 s) and the bot holds every opened one (at most 30 s more), then
+/// reads the measured process's RSS: the memory of the open conversations.
+async fn all_open(
+    bench: &Bench,
+    options: &Options,
+    opened: &AtomicUsize,
+    settled: &AtomicUsize,
+) -> Option<u64> {
+    for _ in 0..12_000 {
+        if settled.load(Ordering::Relaxed) >= options.conversations {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let want = opened.load(Ordering::Relaxed) as u64;
+    for _ in 0..300 {
+        if bench.open_conversations().await.is_some_and(|n| n >= want) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    proc_stats::rss_kib(bench.process())
 }
 
 /// RSS after a chaos run: once the bot has no conversation open (at most

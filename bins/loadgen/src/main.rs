@@ -6,7 +6,13 @@ use loadgen::Options;
 fn main() -> std::process::ExitCode {
     let options = Options::parse();
     // Every conversation holds two sockets here (consumer and emulator side).
-    if let Err(e) = rlimit::increase_nofile_limit(1 << 20) {
+    // Every conversation holds two sockets here (the consumer's and the
+    // emulator's end): raise the hard limit where allowed (root), else the
+    // soft limit up to the hard one.
+    let wanted = 1 << 20;
+    if rlimit::Resource::NOFILE.set(wanted, wanted).is_err()
+        && let Err(e) = rlimit::increase_nofile_limit(wanted)
+    {
         eprintln!("loadgen: could not raise the open-file limit: {e}");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()

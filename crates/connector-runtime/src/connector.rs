@@ -174,7 +174,7 @@ impl Connector {
                 };
                 match event {
                     None => break,
-                    Some(ChannelEvent::Inbound(event)) => dispatch(&shared, *event),
+                    Some(ChannelEvent::Inbound(event)) => dispatch(&shared, event),
                     Some(ChannelEvent::Status(ChannelStatus::Connected)) => {
                         shared.status.channel_connected()
                     }
@@ -206,7 +206,11 @@ impl Connector {
 
 /// Routes an event to its conversation's worker, starting one for a new
 /// conversation (unless a limit or a Vendor Interruption escalates it).
-fn dispatch(shared: &Arc<Shared>, event: InboundEvent) {
+///
+/// Events stay boxed on the way: a worker's queue allocates room for 32
+/// events at a time, so with 10,000 open conversations an unboxed event
+/// (a few hundred bytes) would cost about 10 KiB per conversation.
+fn dispatch(shared: &Arc<Shared>, event: Box<InboundEvent>) {
     let conversation_id = event.context.conversation_id.clone();
     let now = tokio::time::Instant::now();
     let mut conversations = shared.conversations();

@@ -19,7 +19,7 @@ use crate::status::StatusTracker;
 
 /// A conversation the bot holds: its worker's queue and its spam window.
 pub(crate) struct Conversation {
-    pub(crate) tx: mpsc::UnboundedSender<InboundEvent>,
+    pub(crate) tx: mpsc::UnboundedSender<Box<InboundEvent>>,
     pub(crate) spam: SpamWindow,
     /// Distinguishes this worker from a later one for the same conversation id.
     pub(crate) generation: u64,

@@ -16,7 +16,7 @@ pub(crate) fn spawn(
     shared: &Arc<Shared>,
     conversation: ConversationId,
     generation: u64,
-    rx: mpsc::UnboundedReceiver<InboundEvent>,
+    rx: mpsc::UnboundedReceiver<Box<InboundEvent>>,
 ) {
     let span = tracing::info_span!(
         "conversation",
@@ -31,7 +31,7 @@ async fn run(
     shared: Arc<Shared>,
     conversation: ConversationId,
     generation: u64,
-    mut rx: mpsc::UnboundedReceiver<InboundEvent>,
+    mut rx: mpsc::UnboundedReceiver<Box<InboundEvent>>,
 ) {
     let mut pending: Option<InboundEvent> = None;
     let mut ended = false;
@@ -39,7 +39,7 @@ async fn run(
         let event = match pending.take() {
             Some(event) => event,
             None => match rx.recv().await {
-                Some(event) => event,
+                Some(event) => *event,
                 // The connector is shutting down and the queue is drained.
                 None => break,
             },
@@ -94,13 +94,13 @@ fn is_messaging_text(event: &InboundEvent) -> bool {
 async fn combine_texts(
     combine: CombineMessages,
     first: InboundEvent,
-    rx: &mut mpsc::UnboundedReceiver<InboundEvent>,
+    rx: &mut mpsc::UnboundedReceiver<Box<InboundEvent>>,
 ) -> (InboundEvent, Option<InboundEvent>) {
     let mut merged = first;
     let mut count = 1;
     while count < combine.max_messages {
         let next = match tokio::time::timeout(combine.window, rx.recv()).await {
-            Ok(Some(next)) => next,
+            Ok(Some(next)) => *next,
             Ok(None) | Err(_) => break,
         };
         match next.kind {
