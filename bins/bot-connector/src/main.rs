@@ -6,6 +6,17 @@ use bot_connector::cli::{Cli, Command};
 use bot_connector::{config, demo, logging, server};
 use clap::Parser;
 
+/// jemalloc (`tikv-jemallocator`, the maintained Rust binding) instead of
+/// glibc's malloc: with `background_thread`, `dirty_decay_ms:1000` and
+/// `muzzy_decay_ms:0` (set at build time in `.cargo/config.toml`) it hands
+/// freed memory back to the system within about a second. glibc kept what
+/// a burst of reconnects allocated: after a chaos run the connector stayed
+/// at +54 % of its memory before it, against +6 % with jemalloc, at the
+/// same memory for 9,500 open conversations and less CPU per turn (see
+/// docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
