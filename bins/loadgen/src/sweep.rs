@@ -19,22 +19,26 @@ pub struct Point {
 #[must_use]
 pub fn table(points: &[Point]) -> String {
     let mut out = String::from(
-        "| conversations | turns/s | p50 ms | p90 ms | p99 ms | max ms | CPU s / 1,000 turns | peak RSS MiB | RSS KiB / conversation | lost | duplicated |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| conversations | turns/s | p50 ms | p90 ms | p99 ms | max ms | connector p50 / p99 ms | CPU s / 1,000 turns | peak RSS MiB | RSS with all open MiB | RSS KiB / conversation | lost | duplicated |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for p in points {
         let r = &p.report;
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {} | {} | {} | {} | {} |",
+            "| {} | {:.0} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} / {:.2} | {} | {} | {} | {} | {} | {} |",
             p.conversations,
             r.turns_per_sec,
             r.turn_latency.p50_ms,
             r.turn_latency.p90_ms,
             r.turn_latency.p99_ms,
             r.turn_latency.max_ms,
+            r.added_latency.p50_ms,
+            r.added_latency.p99_ms,
             r.cpu_secs_per_1000_turns
                 .map_or_else(|| "n/a".into(), |v| format!("{v:.2}")),
             r.peak_rss_kib
+                .map_or_else(|| "n/a".into(), |v| format!("{:.1}", v as f64 / 1024.0)),
+            r.rss_open_kib
                 .map_or_else(|| "n/a".into(), |v| format!("{:.1}", v as f64 / 1024.0)),
             r.rss_per_conversation_kib
                 .map_or_else(|| "n/a".into(), |v| format!("{v:.0}")),
