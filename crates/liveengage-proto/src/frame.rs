@@ -215,6 +215,29 @@ impl Frame {
     }
 }
 
+/// Encodes a notification frame straight from a typed body: the same JSON
+/// as `Frame::Notification(Notification::new(type_name, to_value(body)))
+/// .encode()` (keys in the body's field order rather than sorted), without
+/// building a `serde_json::Value` tree first. For senders of many
+/// notifications, such as the emulator.
+#[must_use]
+pub fn encode_notification<T: Serialize + ?Sized>(type_name: &str, body: &T) -> String {
+    #[derive(Serialize)]
+    struct Out<'a, T: ?Sized> {
+        kind: &'static str,
+        #[serde(rename = "type")]
+        type_name: &'a str,
+        body: &'a T,
+    }
+    // As in `Frame::encode`: these types serialize without error.
+    serde_json::to_string(&Out {
+        kind: "notification",
+        type_name,
+        body,
+    })
+    .unwrap_or_default()
+}
+
 impl From<Request> for Frame {
     fn from(value: Request) -> Self {
         Self::Req(value)
@@ -236,6 +259,35 @@ impl From<Notification> for Frame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_encoded_from_its_typed_body_is_the_same_json() {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body {
+            subscription_id: &'static str,
+            changes: Vec<u8>,
+            note: Option<&'static str>,
+        }
+        let body = Body {
+            subscription_id: "s-1",
+            changes: vec![1, 2],
+            note: Some("a \"quoted\" text"),
+        };
+        let direct = encode_notification(".ams.ms.OnlineEventDistribution", &body);
+        let via_value = Frame::Notification(Notification::new(
+            ".ams.ms.OnlineEventDistribution",
+            serde_json::to_value(&body).unwrap(),
+        ))
+        .encode();
+        let parse = |text: &str| serde_json::from_str::<Value>(text).unwrap();
+        assert_eq!(parse(&direct), parse(&via_value));
+        assert!(direct.starts_with(r#"{"kind":"notification","type":".ams.ms.OnlineEventDistribution","body":{"subscriptionId":"s-1""#), "{direct}");
+        assert_eq!(
+            Frame::decode(&direct).unwrap(),
+            Frame::decode(&via_value).unwrap()
+        );
+    }
 
     #[test]
     fn null_headers_survive() {

@@ -74,7 +74,7 @@ mod secret;
 pub use conversation_field::ConversationField;
 pub use error::Error;
 pub use event::Event;
-pub use frame::{Frame, Notification, Request, RequestId, Response};
+pub use frame::{Frame, Notification, Request, RequestId, Response, encode_notification};
 pub use ids::{
     AgentId, ConsumerId, ConversationId, DialogId, ParticipantId, RingId, SkillId, SubscriptionId,
 };

@@ -6,7 +6,7 @@ use liveengage_proto::enums::{ConvState, Role};
 use liveengage_proto::notifications::types;
 use liveengage_proto::record::MessagingEventNotification;
 use liveengage_proto::requests::{GetUserProfile, SubscribeExConversations, canonical_type};
-use liveengage_proto::{Event, Notification, Request, Response, UmsRequest};
+use liveengage_proto::{Event, Notification, Request, Response, UmsRequest, encode_notification};
 use serde_json::{Map, Value, json};
 
 use crate::conversation::{AgentPart, Conversation, StoredEvent};
@@ -155,12 +155,12 @@ impl Core {
             private,
         });
         // Borrowed, not cloned: a conversation carries its whole transcript.
-        for (conn, notification) in self.distribution(&conv_id, dialog_id, &stored) {
+        for (conn, frame) in self.distribution(&conv_id, dialog_id, &stored) {
             match &timed_dialog {
                 Some(dialog) if self.is_agent_conn(conn) => {
-                    self.notify_timed(conn, notification, Arc::clone(dialog));
+                    self.notify_timed(conn, frame, Arc::clone(dialog));
                 }
-                _ => self.notify(conn, notification),
+                _ => self.notify_frame(conn, frame),
             }
         }
         if let (Some(at), Some(clock)) = (answered_at, self.agent_clock.as_mut()) {
@@ -176,12 +176,16 @@ impl Core {
         conv_id: &str,
         dialog_id: &str,
         stored: &StoredEvent,
-    ) -> Vec<(u64, Notification)> {
+    ) -> Vec<(u64, String)> {
         let mut out = Vec::new();
         let Some(conv) = self.conversations.get(conv_id) else {
             return out;
         };
-        let agent_record = to_json(&conv.record(dialog_id, stored, true));
+        // Each side's frame is encoded once, straight from the typed record.
+        let agent_frame = encode_notification(
+            types::ONLINE_EVENT_DISTRIBUTION,
+            &conv.record(dialog_id, stored, true),
+        );
         let mut agents: Vec<&AgentPart> = conv
             .agents
             .iter()
@@ -191,10 +195,7 @@ impl Core {
         let logins: Vec<String> = agents.iter().map(|a| a.login.clone()).collect();
         for login in logins {
             for conn in self.agent_conns(&login) {
-                out.push((
-                    conn,
-                    Notification::new(types::ONLINE_EVENT_DISTRIBUTION, agent_record.clone()),
-                ));
+                out.push((conn, agent_frame.clone()));
             }
         }
         if stored.private {
@@ -205,17 +206,14 @@ impl Core {
             changes: vec![conv.record(dialog_id, stored, false)],
             extra: Map::new(),
         };
-        let body = to_json(&body);
+        let consumer_frame = encode_notification(types::MESSAGING_EVENT, &body);
         for conn in self.consumer_conns(&conv.consumer_id) {
             if self
                 .conns
                 .get(&conn)
                 .is_some_and(|c| c.dialog_subs.contains(dialog_id))
             {
-                out.push((
-                    conn,
-                    Notification::new(types::MESSAGING_EVENT, body.clone()),
-                ));
+                out.push((conn, consumer_frame.clone()));
             }
         }
         out

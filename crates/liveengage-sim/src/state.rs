@@ -287,11 +287,15 @@ impl Core {
         self.outbox.push((conn, Out::Text(text)));
     }
 
-    /// Queues a consumer message for an agent socket; the agent clock notes
-    /// when it is written.
-    pub(crate) fn notify_timed(&mut self, conn: u64, notification: Notification, dialog: Arc<str>) {
-        let text = Frame::Notification(notification).encode();
-        self.outbox.push((conn, Out::Timed(text, dialog)));
+    /// Queues an encoded notification frame for a socket.
+    pub(crate) fn notify_frame(&mut self, conn: u64, frame: String) {
+        self.outbox.push((conn, Out::Text(frame)));
+    }
+
+    /// Queues a consumer message (an encoded frame) for an agent socket; the
+    /// agent clock notes when it is written.
+    pub(crate) fn notify_timed(&mut self, conn: u64, frame: String, dialog: Arc<str>) {
+        self.outbox.push((conn, Out::Timed(frame, dialog)));
     }
 
     /// Sends `response` on `conn`, then everything queued.
