@@ -3,9 +3,16 @@
 use clap::Parser;
 use loadgen::Options;
 
+/// jemalloc, as `bot-connector` uses (settings in `.cargo/config.toml`): the
+/// in-process bot runs on the same allocator as the real binary, and the
+/// emulator and consumers, which share the cores with the connector under
+/// test, spend less of them in malloc (300 conversations: 13,000 → 14,900
+/// turns/s).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> std::process::ExitCode {
     let options = Options::parse();
-    // Every conversation holds two sockets here (consumer and emulator side).
     // Every conversation holds two sockets here (the consumer's and the
     // emulator's end): raise the hard limit where allowed (root), else the
     // soft limit up to the hard one.
