@@ -147,17 +147,19 @@ impl Bench {
                 Some(config) => EngineSection::Webhook(Box::new(config)),
                 None => EngineSection::Script,
             };
-            let process = ConnectorProcess::start(&bin, |database| ConnectorFile {
-                csds: sim.base_url(),
-                account_id: sim.account_id(),
-                escalation: escalation(),
-                engine,
-                engine_timeout: engine_timeout(options),
-                max_open_conversations: options.conversations.max(999),
-                max_concurrent_turns: 1024,
-                spam_guard: options.spam_guard,
-                database: database.to_path_buf(),
-                admin_token: format!("loadgen-{}", random.below(usize::MAX)),
+            let process = ConnectorProcess::start(&bin, options.connector_threads, |database| {
+                ConnectorFile {
+                    csds: sim.base_url(),
+                    account_id: sim.account_id(),
+                    escalation: escalation(),
+                    engine,
+                    engine_timeout: engine_timeout(options),
+                    max_open_conversations: options.conversations.max(999),
+                    max_concurrent_turns: 1024,
+                    spam_guard: options.spam_guard,
+                    database: database.to_path_buf(),
+                    admin_token: format!("loadgen-{}", random.below(usize::MAX)),
+                }
             })
             .await?;
             Bot::Separate(Box::new(process))

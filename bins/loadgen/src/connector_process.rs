@@ -74,6 +74,7 @@ impl ConnectorProcess {
     /// start, exits, or is not Online within 30 s.
     pub async fn start(
         bin: &Path,
+        threads: Option<usize>,
         file: impl FnOnce(&Path) -> ConnectorFile,
     ) -> Result<Self, StartError> {
         let dir = std::env::temp_dir().join(format!(
@@ -96,7 +97,11 @@ impl ConnectorProcess {
         let log = std::fs::File::create(dir.join("bot-connector.log"))
             .map_err(|e| io("cannot create the connector's log file", e))?;
         let started = Instant::now();
-        let mut child = Command::new(bin)
+        let mut command = Command::new(bin);
+        if let Some(threads) = threads {
+            command.env("TOKIO_WORKER_THREADS", threads.to_string());
+        }
+        let mut child = command
             .arg("run")
             .arg("--config")
             .arg(&config)

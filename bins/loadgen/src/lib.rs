@@ -178,7 +178,10 @@ async fn drive(
             proc_stats::Process::Own => {
                 "loadgen (emulator, consumers and bot in one process)".into()
             }
-            proc_stats::Process::Pid(pid) => format!("bot-connector alone (pid {pid})"),
+            proc_stats::Process::Pid(pid) => match options.connector_threads {
+                Some(n) => format!("bot-connector alone (pid {pid}, {n} worker thread(s))"),
+                None => format!("bot-connector alone (pid {pid})"),
+            },
         },
         conversations: options.conversations,
         messages_sent: outcomes.iter().map(|o| o.sent.len()).sum(),

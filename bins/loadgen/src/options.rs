@@ -50,6 +50,11 @@ pub struct Options {
     /// `cargo build --release -p bot-connector`.
     #[arg(long)]
     pub connector_bin: Option<PathBuf>,
+    /// Worker threads of the separate `bot-connector`'s runtime (it reads
+    /// `TOKIO_WORKER_THREADS`; default: one per core). On a machine whose
+    /// cores the load shares, one worker spends less CPU per turn.
+    #[arg(long)]
+    pub connector_threads: Option<usize>,
     /// Chaos: random socket drops, 4401 closes, token expiry, failing (503)
     /// and slow logins, malformed frames, and (with an engine that can
     /// misbehave: synthetic or webhook) engine timeouts and bursts of 503s
@@ -158,6 +163,17 @@ impl Options {
                     .into(),
             );
         }
+        match self.connector_threads {
+            Some(0) => return Err("--connector-threads must be at least 1".into()),
+            Some(_) if !self.separate() => {
+                return Err(
+                    "--connector-threads sets the separate bot-connector's threads; add \
+                     --separate-process"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
         if !(0.0..=1.0).contains(&self.engine_error_rate) {
             return Err(format!(
                 "--engine-error-rate {} is not between 0 and 1",
@@ -165,5 +181,35 @@ impl Options {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Options {
+        Options::parse_from(std::iter::once("loadgen").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn impossible_combinations_say_which_option_to_change() {
+        let err = parse(&["--connector-threads", "1"]).check().unwrap_err();
+        assert!(err.contains("--separate-process"), "{err}");
+        let err = parse(&["--separate-process", "--connector-threads", "0"])
+            .check()
+            .unwrap_err();
+        assert!(err.contains("at least 1"), "{err}");
+        let err = parse(&["--separate-process", "--engine", "synthetic"])
+            .check()
+            .unwrap_err();
+        assert!(err.contains("--engine script or --engine webhook"), "{err}");
+        let err = parse(&["--engine-error-rate", "1.5"]).check().unwrap_err();
+        assert!(err.contains("not between 0 and 1"), "{err}");
+        assert_eq!(
+            parse(&["--separate-process", "--connector-threads", "1"]).check(),
+            Ok(())
+        );
+        assert_eq!(parse(&[]).check(), Ok(()));
     }
 }
