@@ -169,6 +169,8 @@ pub async fn assemble(
             for (name, id) in &spec.liveengage.skills {
                 config = config.with_skill(name.as_str(), id.as_str());
             }
+            let reconnect = spec.liveengage.reconnect;
+            config = config.with_reconnect(reconnect.base, reconnect.max);
             let login: Arc<dyn BearerProvider> = Arc::new(auth.clone());
             MessagingChannel::start(config, login)
         }

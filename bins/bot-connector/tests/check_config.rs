@@ -387,14 +387,14 @@ escalation = { transfer_skill = "human" }
 engine = { type = "script", source = "[fallback]\noutputs = [{ type = \"text\", text = \"hi\" }]" }"#;
 
 #[test]
-fn check_accepts_login_retry_waits_and_names_bad_ones() {
+fn check_accepts_login_retry_and_reconnect_waits_and_names_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
     let login = r#"account_id = "1", login = { type = "password", username = "u", password = "p" }, skills = { human = "2" }"#;
     let valid = format!(
         r#"
 [[bots]]
 id = "quick-retry"
-liveengage = {{ {login}, retry = {{ server_error_delays = ["100ms", "200ms"], backoff_start = "300ms", backoff_cap = "2s" }} }}
+liveengage = {{ {login}, retry = {{ server_error_delays = ["100ms", "200ms"], backoff_start = "300ms", backoff_cap = "2s" }}, reconnect = {{ base = "50ms", max = "1s" }} }}
 {SCRIPT_BOT}
 "#
     );
@@ -418,6 +418,16 @@ liveengage = {{ {login}, retry = {{ backoff_start = "5m", backoff_cap = "1m" }} 
 id = "typo"
 liveengage = {{ {login}, retry = {{ backof_start = "5m" }} }}
 {SCRIPT_BOT}
+
+[[bots]]
+id = "reconnect"
+liveengage = {{ {login}, reconnect = {{ base = "0s", max = "1s" }} }}
+{SCRIPT_BOT}
+
+[[bots]]
+id = "reconnect-max"
+liveengage = {{ {login}, reconnect = {{ base = "2s", max = "1s" }} }}
+{SCRIPT_BOT}
 "#
     );
     let (code, _, stderr) = check(dir.path(), "bad-retry.toml", &bad);
@@ -434,6 +444,14 @@ liveengage = {{ {login}, retry = {{ backof_start = "5m" }} }}
     );
     assert!(
         stderr.contains("bots[2].liveengage") && stderr.contains("backof_start"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bots[3].liveengage.reconnect.base: is 0"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("bots[4].liveengage.reconnect.max: (1s) is shorter than base (2s)"),
         "{stderr}"
     );
 }

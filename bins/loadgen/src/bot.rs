@@ -41,6 +41,12 @@ pub const LOGIN_RETRY: LoginRetry = LoginRetry {
     backoff_cap: Duration::from_secs(2),
 };
 
+/// The bot's first and longest wait between socket reconnects, in both
+/// modes (`liveengage.reconnect` of the separate process): short, as
+/// [`LOGIN_RETRY`], so a bounded chaos run spends its time on faults rather
+/// than on backoff.
+pub const RECONNECT: (Duration, Duration) = (Duration::from_millis(50), Duration::from_secs(1));
+
 /// Login retry waits (see [`LOGIN_RETRY`]).
 #[derive(Debug, Clone, Copy)]
 pub struct LoginRetry {

@@ -8,7 +8,7 @@ use connector_core::ErrorHandling;
 use engine_webhook::WebhookConfig;
 use serde_json::{Value, json};
 
-use crate::bot::LOGIN_RETRY;
+use crate::bot::{LOGIN_RETRY, RECONNECT};
 use crate::engine_kind::ECHO_SCRIPT;
 
 /// The bot's id in the file (and in the `/metrics` labels).
@@ -80,6 +80,10 @@ impl ConnectorFile {
                     "csds": self.csds,
                     "login": {"type": "password", "username": "echo-bot", "password": "secret"},
                     "skills": {"Bot": "1", "Human": "2"},
+                    "reconnect": {
+                        "base": millis(RECONNECT.0),
+                        "max": millis(RECONNECT.1),
+                    },
                     "retry": {
                         "server_error_delays": LOGIN_RETRY.server_error_delays.map(millis),
                         "backoff_start": millis(LOGIN_RETRY.backoff_start),
@@ -149,6 +153,9 @@ mod tests {
         let retry = &bot["liveengage"]["retry"];
         assert_eq!(retry["backoff_start"].as_str(), Some("300ms"));
         assert_eq!(retry["server_error_delays"][1].as_str(), Some("200ms"));
+        let reconnect = &bot["liveengage"]["reconnect"];
+        assert_eq!(reconnect["base"].as_str(), Some("50ms"));
+        assert_eq!(reconnect["max"].as_str(), Some("1000ms"));
         assert!(bot["escalation"].get("failure_message").is_none());
         assert_eq!(
             bot["liveengage"]["csds"].as_str(),

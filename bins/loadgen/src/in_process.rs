@@ -8,7 +8,7 @@ use connector_runtime::{BotStatus, Connector, ConnectorConfig, ConnectorHandle, 
 use liveengage_messaging::{MessagingChannel, MessagingConfig, socket_base};
 use liveengage_sim::SimHandle;
 
-use crate::bot::{LOGIN_RETRY, StartError, engine_timeout, err, escalation};
+use crate::bot::{LOGIN_RETRY, RECONNECT, StartError, engine_timeout, err, escalation};
 use crate::options::Options;
 
 /// A running bot in this process.
@@ -53,7 +53,7 @@ impl InProcessBot {
             .with_skill("Human", "2")
             .with_request_timeout(Duration::from_secs(3))
             .with_keepalive(Duration::from_secs(2), Duration::from_secs(10))
-            .with_reconnect(Duration::from_millis(50), Duration::from_secs(1));
+            .with_reconnect(RECONNECT.0, RECONNECT.1);
         let channel = MessagingChannel::start(config, Arc::new(auth));
         let mut runtime = ConnectorConfig::new("loadgen-bot")
             .with_max_concurrent_turns(1024)

@@ -72,6 +72,39 @@ pub struct LiveEngageSpec {
     /// doubling up to 30). Shorter waits suit emulator and load-test setups.
     #[serde(default)]
     pub retry: LoginRetrySpec,
+    /// How the messaging socket waits between reconnects (default from
+    /// `500ms`, doubling up to `30s`, with jitter). Shorter waits suit
+    /// emulator and load-test setups.
+    #[serde(default)]
+    pub reconnect: ReconnectSpec,
+}
+
+/// The waits between reconnects of the messaging socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReconnectSpec {
+    /// The first wait (default `500ms`), doubled after each failed attempt.
+    #[serde(default = "default_reconnect_base", with = "humantime_serde")]
+    pub base: Duration,
+    /// The longest wait (default `30s`).
+    #[serde(default = "default_reconnect_max", with = "humantime_serde")]
+    pub max: Duration,
+}
+
+impl Default for ReconnectSpec {
+    fn default() -> Self {
+        Self {
+            base: default_reconnect_base(),
+            max: default_reconnect_max(),
+        }
+    }
+}
+
+fn default_reconnect_base() -> Duration {
+    Duration::from_millis(500)
+}
+fn default_reconnect_max() -> Duration {
+    Duration::from_secs(30)
 }
 
 /// The waits between login attempts after server errors (5xx) and network

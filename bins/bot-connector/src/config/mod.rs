@@ -16,7 +16,7 @@ mod validate;
 
 pub use bot::{
     BotSpec, CombineSpec, ConversationSpec, FunctionSpec, LiveEngageSpec, LoginRetrySpec,
-    LoginSpec, RuntimeSpec,
+    LoginSpec, ReconnectSpec, RuntimeSpec,
 };
 pub use engine::{ENGINE_TYPES, EngineSpec, ScriptSpec, parse_engine};
 pub use engine_defaults::webhook_turn_budget;

@@ -139,6 +139,24 @@ pub fn validate_bot(spec: &BotSpec) -> Vec<FieldError> {
                 .into(),
         );
     }
+    let reconnect = &le.reconnect;
+    if reconnect.base.is_zero() {
+        fail(
+            "liveengage.reconnect.base",
+            "is 0; give it a duration such as \"100ms\" (a socket reconnected at once \
+             hammers LiveEngage)"
+                .into(),
+        );
+    }
+    if reconnect.max < reconnect.base {
+        fail(
+            "liveengage.reconnect.max",
+            format!(
+                "({:?}) is shorter than base ({:?}); make it at least as long",
+                reconnect.max, reconnect.base
+            ),
+        );
+    }
     if retry.backoff_cap < retry.backoff_start {
         fail(
             "liveengage.retry.backoff_cap",
