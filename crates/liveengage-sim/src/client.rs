@@ -120,7 +120,7 @@ impl ConsumerClient {
             Box::new(tcp)
         };
         let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
-            .read_buffer_size(crate::ws::READ_BUFFER);
+            .read_buffer_size(crate::ws::CONSUMER_READ_BUFFER);
         let (ws, _) =
             tokio_tungstenite::client_async_with_config(request, stream, Some(config)).await?;
         Ok(Self {

@@ -37,10 +37,10 @@ pub(crate) async fn upgrade(
     match from_header {
         Some(None) => (StatusCode::UNAUTHORIZED, "invalid consumer JWT").into_response(),
         Some(Some(consumer_id)) => ws
-            .read_buffer_size(super::READ_BUFFER)
+            .read_buffer_size(super::CONSUMER_READ_BUFFER)
             .on_upgrade(move |socket| register(inner, socket, consumer_id)),
         None => ws
-            .read_buffer_size(super::READ_BUFFER)
+            .read_buffer_size(super::CONSUMER_READ_BUFFER)
             .on_upgrade(move |socket| init_then_register(inner, socket)),
     }
 }
