@@ -267,6 +267,9 @@ fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
     };
     match frame {
         Frame::Resp(response) => socket.resolve(response),
+        // The bot's own messages and receipts come back as records too; they
+        // change nothing, so they are not decoded.
+        Frame::Notification(notification) if mapping::is_echo(&notification) => {}
         Frame::Notification(notification) => match UmsNotification::decode(&notification) {
             Ok(UmsNotification::RoutingTask(rings)) => accept_rings(inner, socket, &rings),
             Ok(UmsNotification::ExConversationChange(changes)) => {
@@ -285,7 +288,8 @@ fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
                 }
             }
             Ok(UmsNotification::OnlineEventDistribution(record)) => {
-                live_record(inner, socket, *record)
+                // The body as LiveEngage sent it becomes the engine's `lpEvent`.
+                live_record(inner, socket, *record, notification.body)
             }
             Ok(_) => {}
             Err(err) => tracing::warn!("notification skipped: {err}"),
@@ -318,7 +322,7 @@ fn reconcile(
     for id in gone {
         if inner.forget(&id) {
             tracing::info!(conversation_id = %id, "conversation ended while disconnected");
-            let ctx = mapping::context(&inner.config, &id, None, None, None);
+            let ctx = mapping::context(&inner.config, &id, None, None, None, None);
             inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
                 ctx,
                 EventKind::ConversationClosed,
@@ -374,7 +378,7 @@ fn conversation_changed(
     if change == ChangeType::Delete || !open || !mine {
         if inner.forget(&id) {
             tracing::info!(conversation_id = %id, "conversation left the bot");
-            let ctx = mapping::context(&inner.config, &id, None, None, None);
+            let ctx = mapping::context(&inner.config, &id, None, None, None, None);
             inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
                 ctx,
                 EventKind::ConversationClosed,
@@ -518,6 +522,7 @@ async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: boo
                 conversation.skill_id.as_deref(),
                 conversation.consumer_id.as_deref(),
                 records.last(),
+                None,
             );
             inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
                 ctx,
@@ -538,7 +543,7 @@ async fn sync_history(inner: Arc<Inner>, socket: Socket, id: String, is_new: boo
         }
         let buffered = std::mem::take(&mut conversation.buffered);
         for record in records.iter().chain(buffered.iter()) {
-            if let Some(seq) = deliver(&inner, &id, conversation, record) {
+            if let Some(seq) = deliver(&inner, &id, conversation, record, None) {
                 receipts.push(seq);
             }
         }
@@ -554,6 +559,7 @@ fn deliver(
     id: &str,
     conversation: &mut Conversation,
     record: &EventRecord,
+    raw: Option<Value>,
 ) -> Option<i64> {
     if !mapping::from_consumer(record) {
         return None;
@@ -569,6 +575,7 @@ fn deliver(
         conversation.skill_id.as_deref(),
         conversation.consumer_id.as_deref(),
         Some(record),
+        raw,
     );
     inner.emit(ChannelEvent::Inbound(Box::new(InboundEvent::new(
         ctx, kind,
@@ -576,7 +583,7 @@ fn deliver(
     Some(sequence)
 }
 
-fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord) {
+fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord, raw: Option<Value>) {
     let Some(dialog) = record.dialog_id.as_ref().map(|d| d.0.clone()) else {
         return;
     };
@@ -590,7 +597,7 @@ fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord) {
             conversation.buffered.push(record);
             return;
         }
-        if let Some(seq) = deliver(inner, &dialog, conversation, &record) {
+        if let Some(seq) = deliver(inner, &dialog, conversation, &record, raw) {
             receipts.push(seq);
         }
     });

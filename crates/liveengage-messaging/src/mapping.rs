@@ -4,9 +4,10 @@ use connector_core::{
     Action, Audience, ChannelError, ConsumerInfo, ConversationContext, EventKind, Output, Skill,
     Ttr,
 };
-use liveengage_proto::EventRecord;
 use liveengage_proto::enums::{ContentType, Role};
 use liveengage_proto::event::Event;
+use liveengage_proto::requests::canonical_type;
+use liveengage_proto::{EventRecord, Notification};
 use serde_json::{Value, json};
 
 use crate::codes;
@@ -136,6 +137,22 @@ pub(crate) fn from_consumer(record: &EventRecord) -> bool {
         .is_some_and(|m| m.role == Role::Consumer)
 }
 
+/// Whether a notification is a live record that did not come from the
+/// consumer (the bot's own messages and receipts, echoed back): read from
+/// the undecoded body, so such records cost no typed decoding. As with
+/// [`from_consumer`], any role but the consumer's counts; a record without
+/// a role is left to the decoder.
+pub(crate) fn is_echo(notification: &Notification) -> bool {
+    canonical_type(&notification.type_name) == "ms.OnlineEventDistribution"
+        && notification
+            .body
+            .as_ref()
+            .and_then(|b| b.get("originatorMetadata"))
+            .and_then(|m| m.get("role"))
+            .and_then(|r| serde_json::from_value::<Role>(r.clone()).ok())
+            .is_some_and(|role| role != Role::Consumer)
+}
+
 /// The inbound event a consumer record becomes; `None` for read receipts,
 /// typing and anything else the bot does not answer.
 pub(crate) fn consumer_event(record: &EventRecord) -> Option<EventKind> {
@@ -162,13 +179,16 @@ pub(crate) fn consumer_event(record: &EventRecord) -> Option<EventKind> {
 }
 
 /// The context of a conversation event, with the record as `lpEvent`
-/// (enriched with `conversationContext`, as LivePerson's connectors do).
+/// (enriched with `conversationContext`, as LivePerson's connectors do):
+/// `raw`, the record as LiveEngage sent it, when there is one, else the
+/// record written out again.
 pub(crate) fn context(
     config: &MessagingConfig,
     conversation_id: &str,
     skill_id: Option<&str>,
     consumer_id: Option<&str>,
     record: Option<&EventRecord>,
+    raw: Option<Value>,
 ) -> ConversationContext {
     let mut ctx = ConversationContext::new(
         config.bot_id.clone(),
@@ -186,7 +206,9 @@ pub(crate) fn context(
         ctx = ctx.with_consumer(ConsumerInfo::with_id(consumer));
     }
     if let Some(record) = record {
-        let mut lp_event = serde_json::to_value(record).unwrap_or(Value::Null);
+        let mut lp_event = raw
+            .filter(Value::is_object)
+            .unwrap_or_else(|| serde_json::to_value(record).unwrap_or(Value::Null));
         if let Some(map) = lp_event.as_object_mut() {
             map.insert(
                 "conversationContext".into(),
@@ -207,4 +229,36 @@ pub(crate) fn same_event(recorded: Option<&Value>, sent: &Value) -> bool {
     ["type", "message", "content", "quickReplies"]
         .iter()
         .all(|key| recorded.get(key) == sent.get(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(type_name: &str, role: Option<&str>) -> Notification {
+        let mut body = json!({"sequence": 3, "dialogId": "c1", "event": {"type": "ContentEvent", "message": "hi"}});
+        if let Some(role) = role {
+            body["originatorMetadata"] = json!({"id": "x", "role": role});
+        }
+        Notification::new(type_name, body)
+    }
+
+    #[test]
+    fn only_records_from_someone_else_than_the_consumer_are_echoes() {
+        let live = ".ams.ms.OnlineEventDistribution";
+        assert!(is_echo(&record(live, Some("ASSIGNED_AGENT"))));
+        assert!(is_echo(&record(
+            "ms.OnlineEventDistribution",
+            Some("ASSIGNED_AGENT")
+        )));
+        assert!(!is_echo(&record(live, Some("CONSUMER"))));
+        // A role this crate does not know is not the consumer either, as
+        // for decoded records; a missing one is decoded as usual.
+        assert!(is_echo(&record(live, Some("NOT_A_ROLE"))));
+        assert!(!is_echo(&record(live, None)));
+        assert!(!is_echo(&record(
+            ".ams.ms.MessagingEventNotification",
+            Some("ASSIGNED_AGENT")
+        )));
+    }
 }
