@@ -144,18 +144,23 @@ impl Core {
             metadata,
             private,
         };
-        if sequence.is_some() {
-            dialog.events.push(stored.clone());
+        // Encoded before the event is stored, so it is moved, not copied.
+        let frames = self.distribution(&conv_id, dialog_id, &stored);
+        if let Some(conv) = self.conversations.get_mut(&conv_id) {
+            conv.transcript.push(Entry::Message {
+                dialog_id: dialog_id.to_owned(),
+                sequence,
+                from: from.clone(),
+                event,
+                private,
+            });
+            if sequence.is_some()
+                && let Some(dialog) = conv.dialog_mut(dialog_id)
+            {
+                dialog.events.push(stored);
+            }
         }
-        conv.transcript.push(Entry::Message {
-            dialog_id: dialog_id.to_owned(),
-            sequence,
-            from: from.clone(),
-            event,
-            private,
-        });
-        // Borrowed, not cloned: a conversation carries its whole transcript.
-        for (conn, frame) in self.distribution(&conv_id, dialog_id, &stored) {
+        for (conn, frame) in frames {
             match &timed_dialog {
                 Some(dialog) if self.is_agent_conn(conn) => {
                     self.notify_timed(conn, frame, Arc::clone(dialog));

@@ -175,16 +175,21 @@ pub(crate) async fn run(
             }
             message = socket.recv() => {
                 let read_at = Instant::now();
-                let text = match message {
-                    Some(Ok(Message::Text(text))) => text.as_str().to_owned(),
-                    Some(Ok(Message::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
+                // Text frames are handled where they lie, without a copy.
+                let binary;
+                let text: &str = match &message {
+                    Some(Ok(Message::Text(text))) => text.as_str(),
+                    Some(Ok(Message::Binary(bytes))) => {
+                        binary = String::from_utf8_lossy(bytes);
+                        &binary
+                    }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_)) | Err(_)) | None => break,
                 };
                 if let Some(delay) = inner.delay() {
                     tokio::time::sleep(delay).await;
                 }
-                handle_text(&inner, conn, &text, read_at);
+                handle_text(&inner, conn, text, read_at);
             }
             () = &mut expiry, if deadline.is_some() => {
                 let still = {
