@@ -92,32 +92,22 @@ async fn drive(
     let (stop_tx, stop_rx) = watch::channel(false);
     let process = bench.process();
     let rss_idle = proc_stats::rss_kib(process);
+    // The memory a chaos run is compared with: that of a process that has
+    // served a round of conversations without faults, not of a cold one.
+    let rss_before_chaos = if options.chaos {
+        warm_up(bench, options).await
+    } else {
+        None
+    };
     // Every consumer opens its conversation first; they start sending
     // together once all are open (and the memory of holding them is read).
-    let opened = Arc::new(AtomicUsize::new(0));
-    let settled = Arc::new(AtomicUsize::new(0));
-    let (go_tx, go_rx) = watch::channel(None);
-    let mut tasks = Vec::new();
-    let opening = Arc::new(tokio::sync::Semaphore::new(consumers::OPENING_AT_ONCE));
-    for index in 0..options.conversations {
-        tasks.push(tokio::spawn(consumers::drive(
-            Arc::clone(&bench.sim),
-            index,
-            Arc::clone(options),
-            consumers::Shared {
-                opened: Arc::clone(&opened),
-                settled: Arc::clone(&settled),
-                opening: Arc::clone(&opening),
-                go: go_rx.clone(),
-                progress: progress.clone(),
-            },
-        )));
-    }
-    let rss_open = all_open(bench, options, &opened, &settled).await;
+    let crowd = Crowd::spawn(bench, options, &progress);
+    let rss_open = all_open(bench, options, &crowd.opened, &crowd.settled).await;
     let cpu_start = proc_stats::cpu_seconds(process);
     let started = Instant::now();
     let deadline = options.deadline().map(|d| started + d);
-    let _ = go_tx.send(Some(consumers::Go { deadline }));
+    let _ = crowd.go.send(Some(consumers::Go { deadline }));
+    let tasks = crowd.tasks;
     // Faults stop with the run's deadline (or when every consumer is done):
     // what the consumers still wait for after it must come through.
     let chaos = options.chaos.then(|| {
@@ -147,9 +137,9 @@ async fn drive(
     // Give late duplicates, if any, a moment to show in the transcripts.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let check = verify::check(&bench.sim, options.engine_kind(), &outcomes);
-    let rss_after_chaos = match (options.chaos, rss_idle) {
-        (true, Some(before)) => rss_after(bench, before).await,
-        _ => None,
+    let rss_after_chaos = match rss_before_chaos {
+        Some(before) => rss_after(bench, before).await,
+        None => None,
     };
 
     let mut turns = Histogram::<u64>::new(3).map_err(|e| StartError(e.to_string()))?;
@@ -223,6 +213,69 @@ async fn drive(
     })
 }
 
+/// Consumers spawned and waiting for the start signal.
+struct Crowd {
+    tasks: Vec<tokio::task::JoinHandle<Outcome>>,
+    opened: Arc<AtomicUsize>,
+    settled: Arc<AtomicUsize>,
+    go: watch::Sender<Option<consumers::Go>>,
+}
+
+impl Crowd {
+    /// One consumer per conversation of `options`; each opens its
+    /// conversation, then waits for `go`.
+    fn spawn(bench: &Bench, options: &Arc<Options>, progress: &ProgressBar) -> Self {
+        let opened = Arc::new(AtomicUsize::new(0));
+        let settled = Arc::new(AtomicUsize::new(0));
+        let (go, go_rx) = watch::channel(None);
+        let opening = Arc::new(tokio::sync::Semaphore::new(consumers::OPENING_AT_ONCE));
+        let tasks = (0..options.conversations)
+            .map(|index| {
+                tokio::spawn(consumers::drive(
+                    Arc::clone(&bench.sim),
+                    index,
+                    Arc::clone(options),
+                    consumers::Shared {
+                        opened: Arc::clone(&opened),
+                        settled: Arc::clone(&settled),
+                        opening: Arc::clone(&opening),
+                        go: go_rx.clone(),
+                        progress: progress.clone(),
+                    },
+                ))
+            })
+            .collect();
+        Self {
+            tasks,
+            opened,
+            settled,
+            go,
+        }
+    }
+}
+
+/// Messages each conversation of the warm-up round sends.
+const WARM_UP_MESSAGES: usize = 3;
+
+/// A round without faults before a chaos run: the same number of
+/// conversations open, send [`WARM_UP_MESSAGES`] each as fast as they are
+/// answered, and close. Returns the RSS once the bot holds none of them.
+async fn warm_up(bench: &Bench, options: &Options) -> Option<u64> {
+    let mut warm = options.clone();
+    warm.messages = WARM_UP_MESSAGES;
+    warm.rate = 0.0;
+    warm.duration_secs = 0;
+    warm.chaos = false;
+    let warm = Arc::new(warm);
+    let crowd = Crowd::spawn(bench, &warm, &ProgressBar::hidden());
+    all_open(bench, &warm, &crowd.opened, &crowd.settled).await;
+    let _ = crowd.go.send(Some(consumers::Go { deadline: None }));
+    for task in crowd.tasks {
+        let _ = task.await;
+    }
+    settled_rss(bench).await.0
+}
+
 /// Waits until every consumer tried to open its conversation (at most
 /// 120 s) and the bot holds every opened one (at most 30 s more), then
 /// reads the measured process's RSS: the memory of the open conversations.
@@ -248,9 +301,9 @@ async fn all_open(
     proc_stats::rss_kib(bench.process())
 }
 
-/// RSS after a chaos run: once the bot has no conversation open (at most
-/// 10 s) and 2 s more to settle, against `before`.
-async fn rss_after(bench: &Bench, before: u64) -> Option<report::RssAfterChaos> {
+/// The RSS once the bot has no conversation open (at most 10 s) and 2 s
+/// more to settle, with the conversations still open when it was read.
+async fn settled_rss(bench: &Bench) -> (Option<u64>, Option<u64>) {
     let mut open = bench.open_conversations().await;
     for _ in 0..100 {
         if open == Some(0) {
@@ -260,7 +313,13 @@ async fn rss_after(bench: &Bench, before: u64) -> Option<report::RssAfterChaos> 
         open = bench.open_conversations().await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let after = proc_stats::rss_kib(bench.process())?;
+    (proc_stats::rss_kib(bench.process()), open)
+}
+
+/// RSS after a chaos run, settled as [`settled_rss`], against `before`.
+async fn rss_after(bench: &Bench, before: u64) -> Option<report::RssAfterChaos> {
+    let (after, open) = settled_rss(bench).await;
+    let after = after?;
     let change = (after as f64 / before.max(1) as f64 - 1.0) * 100.0;
     Some(report::RssAfterChaos {
         before_kib: before,

@@ -60,7 +60,9 @@ pub struct Options {
     /// misbehave: synthetic or webhook) engine timeouts and bursts of 503s
     /// during the run; the report checks that every
     /// consumer message got exactly one answer or an escalation, and compares
-    /// the RSS after the run with the RSS before it.
+    /// the RSS after the run with the RSS before the first fault (after a
+    /// warm-up round of the same conversations, three messages each,
+    /// without faults).
     #[arg(long)]
     pub chaos: bool,
     /// Mean seconds between chaos events.

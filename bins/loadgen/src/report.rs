@@ -23,7 +23,9 @@ pub struct Latency {
 /// closed and the process settled.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct RssAfterChaos {
-    /// RSS with the bot Online, before the first consumer and fault, KiB.
+    /// RSS before the first fault, KiB: after a warm-up round without
+    /// faults (the same number of conversations opened, three messages
+    /// each, closed), once the bot holds none of them.
     pub before_kib: u64,
     /// RSS after the run, KiB.
     pub after_kib: u64,
