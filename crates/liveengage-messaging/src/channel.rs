@@ -82,12 +82,16 @@ impl MessagingChannel {
     /// Sends a request at most once in effect: when the socket dies before
     /// the answer, it waits for the next connection, asks `done` whether the
     /// request took effect, and sends it again only if not.
+    ///
+    /// `turn`, when the request answers a consumer message, goes with the
+    /// first attempt to the turn observer.
     async fn request_once<F, Fut>(
         &self,
         type_name: &str,
         body: serde_json::Value,
         frame_extra: Option<(Option<serde_json::Value>, Option<String>)>,
         code: ErrorCode,
+        mut turn: Option<tokio::time::Instant>,
         done: F,
     ) -> Result<(), ChannelError>
     where
@@ -120,7 +124,13 @@ impl MessagingChannel {
             }
             let timeout = self.inner.config.request_timeout;
             match socket
-                .request(type_name, body.clone(), frame_extra.clone(), timeout)
+                .request_timed(
+                    type_name,
+                    body.clone(),
+                    frame_extra.clone(),
+                    timeout,
+                    turn.take(),
+                )
                 .await
             {
                 Ok(_) => return Ok(()),
@@ -230,11 +240,14 @@ impl ConversationChannel for MessagingChannel {
         let after = self.inner.last_delivered(context.conversation_id.as_str());
         let dialog = dialog.to_owned();
         let published = |socket| self.published(socket, dialog.clone(), event.clone(), after);
+        // The bot's first message after a consumer message answers it.
+        let turn = self.inner.answered(context.conversation_id.as_str());
         self.request_once(
             ".ams.ms.PublishEvent",
             publish.body,
             extra,
             codes::SEND_MESSAGE,
+            turn,
             published,
         )
         .await
@@ -271,8 +284,15 @@ impl ConversationChannel for MessagingChannel {
         let ends = action.ends_bot_turns();
         let inner = &self.inner;
         let done = |_| async move { Ok(ends && !inner.holds(conversation)) };
-        self.request_once(".ams.cm.UpdateConversationField", body, None, code, done)
-            .await?;
+        self.request_once(
+            ".ams.cm.UpdateConversationField",
+            body,
+            None,
+            code,
+            None,
+            done,
+        )
+        .await?;
         if action.ends_bot_turns() {
             self.inner.forget(conversation);
         }

@@ -1,6 +1,7 @@
 //! The transport's settings.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use connector_core::{BotId, SkillId};
@@ -32,6 +33,32 @@ pub struct MessagingConfig {
     pub reconnect_base: Duration,
     /// Longest reconnect wait (default 30 s).
     pub reconnect_max: Duration,
+    /// Told the time of every answered turn (none by default).
+    pub turn_observer: Option<TurnObserver>,
+}
+
+/// Receives the transport's own time for each answered turn: from reading a
+/// consumer message off the socket to having written the bot's first
+/// message after it (engine time included; the network and LiveEngage
+/// not). Turns of messages that arrived by history are not timed.
+#[derive(Clone)]
+pub struct TurnObserver(Arc<dyn Fn(Duration) + Send + Sync>);
+
+impl TurnObserver {
+    /// An observer calling `f` with each turn's time.
+    pub fn new(f: impl Fn(Duration) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub(crate) fn observe(&self, turn: Duration) {
+        (self.0)(turn);
+    }
+}
+
+impl std::fmt::Debug for TurnObserver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TurnObserver")
+    }
 }
 
 impl MessagingConfig {
@@ -49,7 +76,15 @@ impl MessagingConfig {
             send_grace: Duration::from_secs(30),
             reconnect_base: Duration::from_millis(500),
             reconnect_max: Duration::from_secs(30),
+            turn_observer: None,
         }
+    }
+
+    /// Reports the time of every answered turn to `observer`.
+    #[must_use]
+    pub fn with_turn_observer(mut self, observer: TurnObserver) -> Self {
+        self.turn_observer = Some(observer);
+        self
     }
 
     /// Adds a skill the bot may transfer to.

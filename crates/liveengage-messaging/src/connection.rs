@@ -11,13 +11,14 @@ use liveengage_proto::notifications::{ExConversation, RoutingTaskNotification};
 use liveengage_proto::{EventRecord, Frame, UmsNotification};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::codes;
 use crate::inner::Inner;
 use crate::mapping;
-use crate::socket::Socket;
+use crate::socket::{Outgoing, Socket};
 use crate::state::Conversation;
 
 /// Close codes after which LivePerson says to log in again.
@@ -112,25 +113,36 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
         }
     };
     let (mut sink, mut source) = stream.split();
-    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Message>();
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outgoing>();
     let socket = Socket::new(out_tx, epoch);
+    let observer = inner.config.turn_observer.clone();
     let writer = tokio::spawn(async move {
-        while let Some(message) = out_rx.recv().await {
+        let mut turns = Vec::new();
+        while let Some(first) = out_rx.recv().await {
             // Frames queued meanwhile leave in the same write (one system
             // call for many frames under load).
-            let mut closing = matches!(message, Message::Close(_));
-            let mut ok = sink.feed(message).await.is_ok();
-            let mut batch = 1;
-            while ok && !closing && batch < WRITE_BATCH {
-                let Ok(message) = out_rx.try_recv() else {
-                    break;
-                };
+            let mut next = Some(first);
+            let mut closing = false;
+            let mut ok = true;
+            let mut batch = 0;
+            while let Some(Outgoing { message, turn }) = next.take() {
                 closing = matches!(message, Message::Close(_));
+                turns.extend(turn);
                 ok = sink.feed(message).await.is_ok();
                 batch += 1;
+                if ok && !closing && batch < WRITE_BATCH {
+                    next = out_rx.try_recv().ok();
+                }
             }
             if !ok || sink.flush().await.is_err() || closing {
                 break;
+            }
+            // The answers are on their way: their turns are done.
+            let now = Instant::now();
+            for turn in turns.drain(..) {
+                if let Some(observer) = &observer {
+                    observer.observe(now.saturating_duration_since(turn));
+                }
             }
         }
         let _ = sink.close().await;
@@ -258,6 +270,7 @@ async fn keep_alive(inner: Arc<Inner>, socket: Socket) {
 }
 
 fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
+    let read_at = Instant::now();
     let frame = match Frame::decode(text) {
         Ok(frame) => frame,
         Err(err) => {
@@ -289,7 +302,7 @@ fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
             }
             Ok(UmsNotification::OnlineEventDistribution(record)) => {
                 // The body as LiveEngage sent it becomes the engine's `lpEvent`.
-                live_record(inner, socket, *record, notification.body)
+                live_record(inner, socket, *record, notification.body, read_at)
             }
             Ok(_) => {}
             Err(err) => tracing::warn!("notification skipped: {err}"),
@@ -583,7 +596,13 @@ fn deliver(
     Some(sequence)
 }
 
-fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord, raw: Option<Value>) {
+fn live_record(
+    inner: &Arc<Inner>,
+    socket: &Socket,
+    record: EventRecord,
+    raw: Option<Value>,
+    read_at: Instant,
+) {
     let Some(dialog) = record.dialog_id.as_ref().map(|d| d.0.clone()) else {
         return;
     };
@@ -599,6 +618,7 @@ fn live_record(inner: &Arc<Inner>, socket: &Socket, record: EventRecord, raw: Op
         }
         if let Some(seq) = deliver(inner, &dialog, conversation, &record, raw) {
             receipts.push(seq);
+            conversation.await_answer(read_at);
         }
     });
     send_receipts(socket, &dialog, receipts);

@@ -130,6 +130,14 @@ impl Inner {
     }
 
     /// Whether the bot holds the conversation.
+    /// The moment the oldest unanswered live consumer message of
+    /// conversation `id` was read, now answered (for the turn observer).
+    pub(crate) fn answered(&self, id: &str) -> Option<tokio::time::Instant> {
+        lock(&self.conversations)
+            .get_mut(id)
+            .and_then(|c| c.awaiting.pop_front())
+    }
+
     pub(crate) fn holds(&self, id: &str) -> bool {
         lock(&self.conversations).contains_key(id)
     }

@@ -68,6 +68,6 @@ mod state;
 
 pub use auth::{AgentLogin, BearerProvider, LoginError};
 pub use channel::{MessagingChannel, TransportStats};
-pub use config::MessagingConfig;
+pub use config::{MessagingConfig, TurnObserver};
 pub use connector_core;
 pub use login_service::{SOCKET_SERVICE, socket_base};

@@ -8,6 +8,7 @@ use std::time::Duration;
 use liveengage_proto::{Frame, Request, Response};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Why a request got no successful response.
@@ -51,10 +52,26 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// A frame for the writer, with the moment the turn it answers began (a
+/// consumer message read from the socket), if it is a bot's answer.
+pub(crate) struct Outgoing {
+    pub(crate) message: Message,
+    pub(crate) turn: Option<Instant>,
+}
+
+impl From<Message> for Outgoing {
+    fn from(message: Message) -> Self {
+        Self {
+            message,
+            turn: None,
+        }
+    }
+}
+
 /// The sending half of a live socket. Cheap to clone.
 #[derive(Clone)]
 pub(crate) struct Socket {
-    out: mpsc::UnboundedSender<Message>,
+    out: mpsc::UnboundedSender<Outgoing>,
     pending: Pending,
     /// The last request id used on this socket.
     last_id: Arc<AtomicU64>,
@@ -63,7 +80,7 @@ pub(crate) struct Socket {
 }
 
 impl Socket {
-    pub(crate) fn new(out: mpsc::UnboundedSender<Message>, epoch: u64) -> Self {
+    pub(crate) fn new(out: mpsc::UnboundedSender<Outgoing>, epoch: u64) -> Self {
         Self {
             out,
             pending: Arc::new(Mutex::new(HashMap::new())),
@@ -80,6 +97,20 @@ impl Socket {
         frame_extra: Option<(Option<Value>, Option<String>)>,
         timeout: Duration,
     ) -> Result<Response, RequestError> {
+        self.request_timed(type_name, body, frame_extra, timeout, None)
+            .await
+    }
+
+    /// [`Socket::request`] for a bot's answer to a consumer message read at
+    /// `turn`: the writer reports the turn's time once the frame is written.
+    pub(crate) async fn request_timed(
+        &self,
+        type_name: &str,
+        body: Value,
+        frame_extra: Option<(Option<Value>, Option<String>)>,
+        timeout: Duration,
+        turn: Option<Instant>,
+    ) -> Result<Response, RequestError> {
         let id = self.next_id();
         let mut request = Request::new(id.as_str(), type_name, body);
         if let Some((metadata, encoded)) = frame_extra {
@@ -89,7 +120,11 @@ impl Socket {
         let (tx, rx) = oneshot::channel();
         lock(&self.pending).insert(id.clone(), tx);
         let text = Frame::Req(request).encode();
-        if self.out.send(Message::text(text)).is_err() {
+        let outgoing = Outgoing {
+            message: Message::text(text),
+            turn,
+        };
+        if self.out.send(outgoing).is_err() {
             lock(&self.pending).remove(&id);
             return Err(RequestError::NotConnected);
         }
@@ -127,7 +162,7 @@ impl Socket {
     pub(crate) fn send_unanswered(&self, type_name: &str, body: Value) -> bool {
         let request = Request::new(format!("{UNANSWERED}{}", self.next_id()), type_name, body);
         let text = Frame::Req(request).encode();
-        self.out.send(Message::text(text)).is_ok()
+        self.out.send(Message::text(text).into()).is_ok()
     }
 
     /// Hands a response to the request waiting for it.
@@ -151,12 +186,14 @@ impl Socket {
 
     /// Sends a WebSocket ping.
     pub(crate) fn ping(&self) -> bool {
-        self.out.send(Message::Ping(Vec::new().into())).is_ok()
+        self.out
+            .send(Message::Ping(Vec::new().into()).into())
+            .is_ok()
     }
 
     /// Asks the writer to close the socket.
     pub(crate) fn close(&self) {
-        let _ = self.out.send(Message::Close(None));
+        let _ = self.out.send(Message::Close(None).into());
     }
 
     /// How many requests wait for their response.

@@ -448,3 +448,35 @@ async fn a_socket_that_stops_answering_is_replaced() {
     assert_eq!(bot.bot_texts(&conversation), ["echo: one", "echo: two"]);
     bot.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_turn_observer_times_each_live_message_answered_once() {
+    let turns = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = Arc::clone(&turns);
+    let observer = liveengage_messaging::TurnObserver::new(move |turn| {
+        seen.lock().unwrap().push(turn);
+    });
+    let bot = start_bot_with(|config| config.with_turn_observer(observer)).await;
+    let (mut consumer, _conversation) = consumer(&bot).await;
+    // The first message may reach the bot by history (not timed); once it
+    // is answered, the bot reads the conversation live.
+    consumer.send_text("hello").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: hello");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let before = turns.lock().unwrap().len();
+    assert!(before <= 1, "{before}");
+    for text in ["one", "two", "three"] {
+        consumer.send_text(text).await.unwrap();
+        assert_eq!(
+            consumer.next_agent_text(WAIT).await.unwrap(),
+            format!("echo: {text}")
+        );
+    }
+    eventually("three turns", || turns.lock().unwrap().len() == before + 3).await;
+    // Nothing more: a turn is counted once, when its answer is written.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let turns = turns.lock().unwrap().clone();
+    assert_eq!(turns.len(), before + 3, "{turns:?}");
+    assert!(turns.iter().all(|t| *t < WAIT), "{turns:?}");
+    bot.stop().await;
+}
