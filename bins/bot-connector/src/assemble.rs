@@ -13,13 +13,15 @@ use engine_watson::WatsonEngine;
 use engine_webhook::WebhookEngine;
 use liveengage_auth::Authenticator;
 use liveengage_chat::{ChatChannel, ChatConfig, TokenSource, chat_base};
-use liveengage_messaging::{BearerProvider, MessagingChannel, MessagingConfig, socket_base};
+use liveengage_messaging::{
+    BearerProvider, MessagingChannel, MessagingConfig, TurnObserver, socket_base,
+};
 
 use crate::config::{BotSpec, ConversationSpec, EngineSpec};
 use crate::functions::HttpFunctionInvoker;
 use crate::instrument::MeasuredEngine;
 use crate::login::{Persistence, authenticator};
-use crate::telemetry::Telemetry;
+use crate::telemetry::{BotLabel, Telemetry};
 
 /// Why a bot cannot start.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -171,6 +173,15 @@ pub async fn assemble(
             }
             let reconnect = spec.liveengage.reconnect;
             config = config.with_reconnect(reconnect.base, reconnect.max);
+            let turns = telemetry
+                .turn_latency
+                .get_or_create(&BotLabel {
+                    bot: spec.id.to_string(),
+                })
+                .clone();
+            config = config.with_turn_observer(TurnObserver::new(move |turn| {
+                turns.observe(turn.as_secs_f64())
+            }));
             let login: Arc<dyn BearerProvider> = Arc::new(auth.clone());
             MessagingChannel::start(config, login)
         }

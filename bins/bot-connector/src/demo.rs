@@ -231,7 +231,15 @@ pub async fn once() -> Result<String, DemoError> {
     .await?;
     print_transcript(&mut out, &sim, &second, "close");
 
-    let snapshot = app.fleet.snapshot(DEMO_BOT).unwrap_or_default();
+    // The runtime counts the close just after the emulator records it.
+    let mut snapshot = app.fleet.snapshot(DEMO_BOT).unwrap_or_default();
+    for _ in 0..100 {
+        if snapshot.closed >= 1 && snapshot.transferred >= 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        snapshot = app.fleet.snapshot(DEMO_BOT).unwrap_or_default();
+    }
     out.push_str(&format!(
         "Bot metrics: {} conversations, {} transferred, {} closed, {} escalated, {} turns\n",
         snapshot.conversations,

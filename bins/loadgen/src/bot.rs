@@ -8,7 +8,7 @@ use std::time::Duration;
 use connector_core::{BotEngine, ErrorHandling};
 use liveengage_sim::{Sim, SimHandle};
 
-use crate::connector_config::{ConnectorFile, EngineSection};
+use crate::connector_config::{BOT_ID, ConnectorFile, EngineSection};
 use crate::connector_process::{self, ConnectorProcess, sample, samples_by};
 use crate::engine::SyntheticEngine;
 use crate::engine_kind::{ECHO_SCRIPT, EngineKind};
@@ -17,6 +17,7 @@ use crate::in_process::InProcessBot;
 use crate::options::Options;
 use crate::proc_stats::Process;
 use crate::random::Random;
+use crate::turn_buckets::TurnBuckets;
 use crate::webhook::WebhookService;
 
 /// What the consumer sees when the bot escalates.
@@ -221,6 +222,17 @@ impl Bench {
             Bot::Separate(process) => {
                 let text = process.metrics().await.ok()?;
                 sample(&text, "bot_connector_open_conversations").map(|v| v as u64)
+            }
+        }
+    }
+
+    /// The connector's own turn times so far (its `turn_seconds` buckets).
+    pub async fn turn_buckets(&self) -> Option<TurnBuckets> {
+        match &self.bot {
+            Bot::InProcess(bot) => Some(bot.turns.snapshot()),
+            Bot::Separate(process) => {
+                let text = process.metrics().await.ok()?;
+                TurnBuckets::from_metrics(&text, BOT_ID)
             }
         }
     }

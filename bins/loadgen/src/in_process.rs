@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use connector_core::{BotEngine, ErrorHandling};
 use connector_runtime::{BotStatus, Connector, ConnectorConfig, ConnectorHandle, RuntimeError};
-use liveengage_messaging::{MessagingChannel, MessagingConfig, socket_base};
+use liveengage_messaging::{MessagingChannel, MessagingConfig, TurnObserver, socket_base};
 use liveengage_sim::SimHandle;
 
 use crate::bot::{LOGIN_RETRY, RECONNECT, StartError, engine_timeout, err, escalation};
 use crate::options::Options;
+use crate::turn_buckets::TurnCounter;
 
 /// A running bot in this process.
 pub struct InProcessBot {
@@ -17,6 +18,8 @@ pub struct InProcessBot {
     pub handle: ConnectorHandle,
     /// The bot's transport.
     pub channel: Arc<MessagingChannel>,
+    /// The transport's own turn times.
+    pub turns: Arc<TurnCounter>,
     task: tokio::task::JoinHandle<Result<(), RuntimeError>>,
 }
 
@@ -54,6 +57,10 @@ impl InProcessBot {
             .with_request_timeout(Duration::from_secs(3))
             .with_keepalive(Duration::from_secs(2), Duration::from_secs(10))
             .with_reconnect(RECONNECT.0, RECONNECT.1);
+        let turns = Arc::new(TurnCounter::new());
+        let counter = Arc::clone(&turns);
+        let config =
+            config.with_turn_observer(TurnObserver::new(move |turn| counter.observe(turn)));
         let channel = MessagingChannel::start(config, Arc::new(auth));
         let mut runtime = ConnectorConfig::new("loadgen-bot")
             .with_max_concurrent_turns(1024)
@@ -83,6 +90,7 @@ impl InProcessBot {
         Ok(Self {
             handle,
             channel,
+            turns,
             task,
         })
     }

@@ -28,6 +28,7 @@ pub mod proc_stats;
 pub mod random;
 pub mod report;
 pub mod sweep;
+pub mod turn_buckets;
 mod verify;
 pub mod webhook;
 
@@ -103,6 +104,7 @@ async fn drive(
     // together once all are open (and the memory of holding them is read).
     let crowd = Crowd::spawn(bench, options, &progress);
     let rss_open = all_open(bench, options, &crowd.opened, &crowd.settled).await;
+    let turns_before = bench.turn_buckets().await;
     let cpu_start = proc_stats::cpu_seconds(process);
     let started = Instant::now();
     let deadline = options.deadline().map(|d| started + d);
@@ -155,6 +157,10 @@ async fn drive(
         let _ = added.record(us.saturating_sub(engine_us).max(1));
     }
     let answered_turns = turns.len();
+    let connector_turn = match (bench.turn_buckets().await, turns_before) {
+        (Some(after), Some(before)) => after.since(&before).quantiles(),
+        _ => None,
+    };
     let counts = bench.counts().await;
     Ok(Report {
         mode: if options.separate() {
@@ -189,6 +195,7 @@ async fn drive(
         turn_latency: latency(&turns),
         added_latency: latency(&added),
         added_latency_turns: agent_turns.len(),
+        connector_turn,
         added_latency_method: added_latency_method(options),
         cpu_secs_per_1000_turns: match (cpu_start, cpu_end) {
             (Some(a), Some(b)) if answered_turns > 0 => {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::chaos::ChaosCounts;
+use crate::turn_buckets::TurnQuantiles;
 
 /// Latency percentiles in milliseconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -69,6 +70,10 @@ pub struct Report {
     /// What the connector adds to a turn, timed at its socket by the
     /// emulator, engine time excluded (see `added_latency_method`).
     pub added_latency: Latency,
+    /// The connector's own time per turn, from reading a consumer message
+    /// off its socket to writing the answer (its `turn_seconds` histogram:
+    /// percentiles as bucket upper bounds).
+    pub connector_turn: Option<TurnQuantiles>,
     /// How many turns `added_latency` is measured over.
     pub added_latency_turns: usize,
     /// How `added_latency` is computed in this run.
@@ -143,6 +148,18 @@ impl Report {
                     self.added_latency.p99_ms,
                     self.added_latency.max_ms,
                     self.added_latency_turns
+                ),
+            ),
+            (
+                "inside the connector p50 / p90 / p99 at most (ms)",
+                self.connector_turn.map_or_else(
+                    || "n/a".into(),
+                    |t| {
+                        format!(
+                            "{} / {} / {} ({} turns)",
+                            t.p50_ms_at_most, t.p90_ms_at_most, t.p99_ms_at_most, t.turns
+                        )
+                    },
                 ),
             ),
             (
