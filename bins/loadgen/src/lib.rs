@@ -103,7 +103,15 @@ async fn drive(
     // Every consumer opens its conversation first; they start sending
     // together once all are open (and the memory of holding them is read).
     let crowd = Crowd::spawn(bench, options, &progress);
-    let rss_open = all_open(bench, options, &crowd.opened, &crowd.settled).await;
+    // Holding every conversation open at once takes two sockets each here;
+    // where the open-file limit does not allow it, consumers start as soon
+    // as their conversation is open (and no memory with all open is read).
+    let at_once = sockets_allow_all_open(options.conversations);
+    let rss_open = if at_once {
+        all_open(bench, options, &crowd.opened, &crowd.settled).await
+    } else {
+        None
+    };
     let turns_before = bench.turn_buckets().await;
     let cpu_start = proc_stats::cpu_seconds(process);
     let started = Instant::now();
@@ -185,6 +193,17 @@ async fn drive(
         escalated_conversations: outcomes.iter().filter(|o| o.escalated).count(),
         lost: check.lost,
         duplicated: check.duplicated,
+        notes: if at_once {
+            Vec::new()
+        } else {
+            vec![format!(
+                "the open-file limit does not allow {} conversations open at once (two \
+                 sockets each in loadgen): each consumer started as soon as its \
+                 conversation was open, so the memory with all open was not read; raise \
+                 `ulimit -n` for that figure",
+                options.conversations
+            )]
+        },
         problems: outcomes
             .iter()
             .flat_map(|o| o.problems.iter().cloned())
@@ -258,6 +277,15 @@ impl Crowd {
             settled,
             go,
         }
+    }
+}
+
+/// Whether this process may hold `conversations` consumer sockets and as
+/// many emulator sockets at once, with room to spare.
+fn sockets_allow_all_open(conversations: usize) -> bool {
+    match rlimit::Resource::NOFILE.get() {
+        Ok((soft, _)) => (conversations as u64).saturating_mul(2) + 256 <= soft,
+        Err(_) => true,
     }
 }
 

@@ -59,6 +59,8 @@ pub struct Report {
     pub lost: usize,
     /// Messages answered more than once.
     pub duplicated: usize,
+    /// How this run differs from what was asked, and why.
+    pub notes: Vec<String>,
     /// What went wrong on the consumers' side (first 20).
     pub problems: Vec<String>,
     /// Wall time of the run in seconds.
@@ -215,6 +217,9 @@ impl Report {
         let mut out = String::from("| measure | value |\n|---|---:|\n");
         for (name, value) in rows {
             out.push_str(&format!("| {name} | {value} |\n"));
+        }
+        for note in &self.notes {
+            out.push_str(&format!("\nNote: {note}\n"));
         }
         if !self.added_latency_method.is_empty() {
             out.push_str(&format!(
