@@ -116,6 +116,10 @@ async fn converse(
     opened.fetch_add(1, Ordering::Relaxed);
     settled.fetch_add(1, Ordering::Relaxed);
     drop(permit);
+    if options.hold_only {
+        // The socket closes here; the conversation stays with the bot.
+        return outcome;
+    }
     let Ok(start) = go.wait_for(Option::is_some).await.map(|go| *go) else {
         return outcome;
     };

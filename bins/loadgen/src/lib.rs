@@ -106,11 +106,11 @@ async fn drive(
     // Holding every conversation open at once takes two sockets each here;
     // where the open-file limit does not allow it, consumers start as soon
     // as their conversation is open (and no memory with all open is read).
-    let at_once = sockets_allow_all_open(options.conversations);
-    let rss_open = if at_once {
+    let at_once = options.hold_only || sockets_allow_all_open(options.conversations);
+    let (rss_open, bot_open) = if at_once {
         all_open(bench, options, &crowd.opened, &crowd.settled).await
     } else {
-        None
+        (None, None)
     };
     let turns_before = bench.turn_buckets().await;
     let cpu_start = proc_stats::cpu_seconds(process);
@@ -224,6 +224,7 @@ async fn drive(
         },
         peak_rss_kib: proc_stats::peak_rss_kib(process),
         rss_open_kib: rss_open,
+        bot_open_conversations: bot_open,
         rss_per_conversation_kib: match (rss_idle, rss_open) {
             (Some(idle), Some(open)) if options.conversations > 0 => {
                 Some(open.saturating_sub(idle) as f64 / options.conversations as f64)
@@ -314,12 +315,13 @@ async fn warm_up(bench: &Bench, options: &Options) -> Option<u64> {
 /// Waits until every consumer tried to open its conversation (at most
 /// 120 s) and the bot holds every opened one (at most 30 s more), then
 /// reads the measured process's RSS: the memory of the open conversations.
+/// Returns it with the number of conversations the bot held then.
 async fn all_open(
     bench: &Bench,
     options: &Options,
     opened: &AtomicUsize,
     settled: &AtomicUsize,
-) -> Option<u64> {
+) -> (Option<u64>, Option<u64>) {
     for _ in 0..12_000 {
         if settled.load(Ordering::Relaxed) >= options.conversations {
             break;
@@ -327,13 +329,15 @@ async fn all_open(
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let want = opened.load(Ordering::Relaxed) as u64;
+    let mut held = bench.open_conversations().await;
     for _ in 0..300 {
-        if bench.open_conversations().await.is_some_and(|n| n >= want) {
+        if held.is_some_and(|n| n >= want) {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
+        held = bench.open_conversations().await;
     }
-    proc_stats::rss_kib(bench.process())
+    (proc_stats::rss_kib(bench.process()), held)
 }
 
 /// The RSS once the bot has no conversation open (at most 10 s) and 2 s

@@ -90,6 +90,13 @@ pub struct Options {
     /// Where `--sweep` writes `throughput.svg`, `p99.svg` and `sweep.md`.
     #[arg(long, default_value = "target/loadgen")]
     pub plot_dir: PathBuf,
+    /// Only open the conversations and hold them, without messages: each
+    /// consumer disconnects once its conversation is open (a messaging
+    /// conversation stays open without a connected consumer), so more
+    /// conversations fit in the open-file limit; reports the memory with
+    /// all of them open.
+    #[arg(long)]
+    pub hold_only: bool,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
@@ -165,6 +172,13 @@ impl Options {
                     .into(),
             );
         }
+        if self.hold_only && (self.chaos || !self.sweep.is_empty()) {
+            return Err(
+                "--hold-only opens conversations without messages; run it without --chaos \
+                 and --sweep"
+                    .into(),
+            );
+        }
         match self.connector_threads {
             Some(0) => return Err("--connector-threads must be at least 1".into()),
             Some(_) if !self.separate() => {
@@ -213,5 +227,11 @@ mod tests {
             Ok(())
         );
         assert_eq!(parse(&[]).check(), Ok(()));
+        let err = parse(&["--hold-only", "--chaos"]).check().unwrap_err();
+        assert!(err.contains("without --chaos"), "{err}");
+        assert_eq!(
+            parse(&["--hold-only", "--separate-process"]).check(),
+            Ok(())
+        );
     }
 }

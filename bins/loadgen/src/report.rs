@@ -86,6 +86,8 @@ pub struct Report {
     pub peak_rss_kib: Option<u64>,
     /// Resident memory of the measured process with every conversation open, KiB.
     pub rss_open_kib: Option<u64>,
+    /// Conversations the bot held when `rss_open_kib` was read.
+    pub bot_open_conversations: Option<u64>,
     /// Resident memory per open conversation, KiB: (RSS with all open - RSS
     /// before the first) / conversations.
     pub rss_per_conversation_kib: Option<f64>,
@@ -172,6 +174,11 @@ impl Report {
             (
                 "RSS with all conversations open (MiB)",
                 mib(self.rss_open_kib),
+            ),
+            (
+                "conversations the bot held then",
+                self.bot_open_conversations
+                    .map_or_else(|| "n/a".into(), |n| n.to_string()),
             ),
             (
                 "RSS per open conversation (KiB)",
