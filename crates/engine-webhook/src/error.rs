@@ -3,7 +3,7 @@
 use connector_core::ErrorCode;
 
 /// The stable error codes this engine reports. LivePerson documents no Custom
-/// Endpoint codes ([gap]); these follow the other engines' naming.
+/// Endpoint codes (\[gap\]); these follow the other engines' naming.
 pub mod codes {
     use connector_core::ErrorCode;
 

@@ -39,7 +39,7 @@ pub(super) fn apply(spec: &mut BotSpec, raw: &Value) {
 }
 
 /// The longest one event call can take with its retries: every attempt's
-/// timeout, the pauses between them, and [`TOKEN_MARGIN`].
+/// timeout, the pauses between them, and 5 s for a token fetch.
 #[must_use]
 pub fn webhook_turn_budget(config: &WebhookConfig) -> Duration {
     let per_call = match config.request_timeout_secs {
