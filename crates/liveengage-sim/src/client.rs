@@ -313,6 +313,10 @@ impl ConsumerClient {
     pub async fn next_agent_event(&mut self, timeout: Duration) -> Result<EventRecord, SimError> {
         loop {
             let n = self.next_notification(timeout).await?;
+            // The consumer's own messages come back too: skipped undecoded.
+            if only_consumer_records(&n) {
+                continue;
+            }
             if let Ok(UmsNotification::MessagingEvent(events)) = UmsNotification::decode(&n)
                 && let Some(record) = events.changes.into_iter().find(|r| {
                     r.originator_metadata
@@ -338,6 +342,24 @@ impl ConsumerClient {
             }
         }
     }
+}
+
+/// Whether a notification carries message records and every one of them is
+/// the consumer's own (read from the undecoded body).
+fn only_consumer_records(n: &Notification) -> bool {
+    n.body
+        .as_ref()
+        .and_then(|b| b.get("changes"))
+        .and_then(Value::as_array)
+        .is_some_and(|changes| {
+            !changes.is_empty()
+                && changes.iter().all(|c| {
+                    c.get("originatorMetadata")
+                        .and_then(|m| m.get("role"))
+                        .and_then(Value::as_str)
+                        == Some("CONSUMER")
+                })
+        })
 }
 
 /// An HTTP answer.
@@ -472,4 +494,39 @@ pub async fn http(
         .await
         .map_err(|e| SimError::Client(e.to_string()))?;
     http_over(stream, method, host, &path, headers, body).await
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn only_the_consumers_own_records_are_skipped_undecoded() {
+        let with_roles = |roles: &[&str]| {
+            let changes: Vec<Value> = roles
+                .iter()
+                .map(|r| json!({"sequence": 1, "originatorMetadata": {"id": "x", "role": r}}))
+                .collect();
+            Notification::new(
+                ".ams.ms.MessagingEventNotification",
+                json!({"changes": changes}),
+            )
+        };
+        assert!(only_consumer_records(&with_roles(&["CONSUMER"])));
+        assert!(only_consumer_records(&with_roles(&[
+            "CONSUMER", "CONSUMER"
+        ])));
+        assert!(!only_consumer_records(&with_roles(&[
+            "CONSUMER",
+            "ASSIGNED_AGENT"
+        ])));
+        assert!(!only_consumer_records(&with_roles(&["ASSIGNED_AGENT"])));
+        assert!(!only_consumer_records(&with_roles(&[])));
+        assert!(!only_consumer_records(&Notification::new(
+            ".ams.cqm.ExConversationChangeNotification",
+            json!({"changes": [{"type": "UPSERT"}]})
+        )));
+    }
 }
