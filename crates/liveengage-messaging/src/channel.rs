@@ -241,7 +241,12 @@ impl ConversationChannel for MessagingChannel {
         let dialog = dialog.to_owned();
         let published = |socket| self.published(socket, dialog.clone(), event.clone(), after);
         // The bot's first message after a consumer message answers it.
-        let turn = self.inner.answered(context.conversation_id.as_str());
+        let turn = self
+            .inner
+            .config
+            .turn_observer
+            .as_ref()
+            .and_then(|_| self.inner.answered(context.conversation_id.as_str()));
         self.request_once(
             ".ams.ms.PublishEvent",
             publish.body,

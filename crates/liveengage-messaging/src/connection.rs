@@ -138,9 +138,9 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
                 break;
             }
             // The answers are on their way: their turns are done.
-            let now = Instant::now();
-            for turn in turns.drain(..) {
-                if let Some(observer) = &observer {
+            if let Some(observer) = observer.as_ref().filter(|_| !turns.is_empty()) {
+                let now = Instant::now();
+                for turn in turns.drain(..) {
                     observer.observe(now.saturating_duration_since(turn));
                 }
             }
@@ -270,7 +270,8 @@ async fn keep_alive(inner: Arc<Inner>, socket: Socket) {
 }
 
 fn handle_frame(inner: &Arc<Inner>, socket: &Socket, text: &str) {
-    let read_at = Instant::now();
+    // Only timed when someone listens.
+    let read_at = inner.config.turn_observer.is_some().then(Instant::now);
     let frame = match Frame::decode(text) {
         Ok(frame) => frame,
         Err(err) => {
@@ -601,7 +602,7 @@ fn live_record(
     socket: &Socket,
     record: EventRecord,
     raw: Option<Value>,
-    read_at: Instant,
+    read_at: Option<Instant>,
 ) {
     let Some(dialog) = record.dialog_id.as_ref().map(|d| d.0.clone()) else {
         return;
@@ -618,7 +619,9 @@ fn live_record(
         }
         if let Some(seq) = deliver(inner, &dialog, conversation, &record, raw) {
             receipts.push(seq);
-            conversation.await_answer(read_at);
+            if let Some(at) = read_at {
+                conversation.await_answer(at);
+            }
         }
     });
     send_receipts(socket, &dialog, receipts);

@@ -129,7 +129,6 @@ impl Inner {
         }
     }
 
-    /// Whether the bot holds the conversation.
     /// The moment the oldest unanswered live consumer message of
     /// conversation `id` was read, now answered (for the turn observer).
     pub(crate) fn answered(&self, id: &str) -> Option<tokio::time::Instant> {
@@ -138,6 +137,7 @@ impl Inner {
             .and_then(|c| c.awaiting.pop_front())
     }
 
+    /// Whether the bot holds the conversation.
     pub(crate) fn holds(&self, id: &str) -> bool {
         lock(&self.conversations).contains_key(id)
     }

@@ -283,8 +283,7 @@ impl Core {
 
     /// Queues a notification for a socket (sent after the current response).
     pub(crate) fn notify(&mut self, conn: u64, notification: Notification) {
-        let text = Frame::Notification(notification).encode();
-        self.outbox.push((conn, Out::Text(text)));
+        self.notify_frame(conn, Frame::Notification(notification).encode());
     }
 
     /// Queues an encoded notification frame for a socket.

@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::Agent;
+use common::{Agent, bot_with_conversation};
 use liveengage_sim::Sim;
 use serde_json::json;
 
@@ -50,11 +50,7 @@ async fn each_answered_live_message_is_one_turn_covering_the_bots_time() {
 #[tokio::test]
 async fn turns_are_not_timed_unless_asked() {
     let sim = Sim::builder().start().await.unwrap();
-    let mut bot = Agent::connect(&sim, "echo-bot").await;
-    bot.start().await;
-    let mut consumer = sim.consumer().await.unwrap();
-    let conv = consumer.open_conversation(None).await.unwrap();
-    bot.take_next().await;
+    let (mut bot, mut consumer, conv) = bot_with_conversation(&sim).await;
     consumer.send_text("hi").await.unwrap();
     bot.next_consumer_event().await;
     bot.say(&conv, "hello").await;

@@ -4,7 +4,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Agent, Ended};
+use common::{Agent, Ended, bot_with_conversation};
 use liveengage_proto::Frame;
 use liveengage_sim::client::http;
 use liveengage_sim::{MALFORMED_FRAME, Sim};
@@ -69,11 +69,7 @@ async fn delayed_responses_arrive_late_but_intact() {
 #[tokio::test]
 async fn a_request_type_can_be_answered_with_an_error_code() {
     let sim = Sim::builder().start().await.unwrap();
-    let mut bot = Agent::connect(&sim, "echo-bot").await;
-    bot.start().await;
-    let mut consumer = sim.consumer().await.unwrap();
-    let conv = consumer.open_conversation(None).await.unwrap();
-    bot.take_next().await;
+    let (mut bot, mut consumer, conv) = bot_with_conversation(&sim).await;
 
     // Either spelling of the type name selects the same requests.
     sim.faults().fail_requests("ms.PublishEvent", 503, Some(1));

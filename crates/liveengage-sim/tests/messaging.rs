@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Agent, WAIT};
+use common::{Agent, WAIT, bot_with_conversation};
 use liveengage_proto::enums::Role;
 use liveengage_sim::{Entry, Sim};
 use serde_json::{Value, json};
@@ -251,11 +251,7 @@ async fn transfer_to_agent_rings_only_the_suggested_agent() {
 #[tokio::test]
 async fn ttr_change_reaches_both_sides_and_close_without_survey_ends_it() {
     let sim = Sim::builder().start().await.unwrap();
-    let mut bot = Agent::connect(&sim, "echo-bot").await;
-    bot.start().await;
-    let mut consumer = sim.consumer().await.unwrap();
-    let conv = consumer.open_conversation(None).await.unwrap();
-    bot.take_next().await;
+    let (mut bot, mut consumer, conv) = bot_with_conversation(&sim).await;
 
     let resp = bot
         .update(
@@ -332,11 +328,7 @@ async fn closing_the_main_dialog_starts_the_post_conversation_survey() {
         .start()
         .await
         .unwrap();
-    let mut bot = Agent::connect(&sim, "echo-bot").await;
-    bot.start().await;
-    let mut consumer = sim.consumer().await.unwrap();
-    let conv = consumer.open_conversation(None).await.unwrap();
-    bot.take_next().await;
+    let (mut bot, mut consumer, conv) = bot_with_conversation(&sim).await;
 
     let resp = bot
         .update(&conv, json!([{"field":"DialogChange","type":"UPDATE","dialog":{"dialogId": conv,"state":"CLOSE","closedCause":"done"}}]))
@@ -577,11 +569,7 @@ async fn an_unanswered_ring_expires_and_is_offered_again() {
 #[tokio::test]
 async fn file_urls_and_min_last_updated_time() {
     let sim = Sim::builder().start().await.unwrap();
-    let mut bot = Agent::connect(&sim, "echo-bot").await;
-    bot.start().await;
-    let mut consumer = sim.consumer().await.unwrap();
-    let conv = consumer.open_conversation(None).await.unwrap();
-    bot.take_next().await;
+    let (mut bot, _consumer, conv) = bot_with_conversation(&sim).await;
 
     let upload = bot
         .request(

@@ -60,32 +60,29 @@ pub(crate) const CONSUMER_READ_BUFFER: usize = 4 * 1024;
 /// How long a closing socket waits for the client's close reply.
 const CLOSE_HANDSHAKE: std::time::Duration = std::time::Duration::from_secs(2);
 
-async fn send_out(socket: &mut WebSocket, out: Out) -> bool {
-    match out {
-        Out::Text(text) => socket.send(Message::Text(text.into())).await.is_ok(),
-        Out::Close(code, reason) => {
-            let frame = CloseFrame {
-                code,
-                reason: reason.into(),
-            };
-            let _ = socket.send(Message::Close(Some(frame))).await;
-            // Finish the closing handshake: read (and drop) what the client
-            // still sends until its close reply. Dropping the connection with
-            // unread data would make the kernel send RST, and the client could
-            // lose the close frame and see 1006 instead of the code.
-            let drain = async {
-                while let Some(Ok(message)) = socket.recv().await {
-                    if matches!(message, Message::Close(_)) {
-                        break;
-                    }
-                }
-            };
-            let _ = tokio::time::timeout(CLOSE_HANDSHAKE, drain).await;
-            false
+/// Ends a socket: with a close frame (code, reason) and its handshake, or
+/// (`None`) at once, without one (the peer sees 1006).
+async fn end(socket: &mut WebSocket, close: Option<(u16, String)>) {
+    let Some((code, reason)) = close else {
+        return;
+    };
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+    // Finish the closing handshake: read (and drop) what the client still
+    // sends until its close reply. Dropping the connection with unread data
+    // would make the kernel send RST, and the client could lose the close
+    // frame and see 1006 instead of the code.
+    let drain = async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
         }
-        Out::Drop => false,
-        Out::Timed(text, _) => socket.send(Message::Text(text.into())).await.is_ok(),
-    }
+    };
+    let _ = tokio::time::timeout(CLOSE_HANDSHAKE, drain).await;
 }
 
 /// When the agent session behind socket `conn` expires (`None` for consumers).
@@ -126,7 +123,11 @@ async fn send_queued(
                 // no more notifications.
                 let _ = socket.flush().await;
                 inner.lock().remove_conn(conn);
-                send_out(socket, ending).await;
+                let close = match ending {
+                    Out::Close(code, reason) => Some((code, reason)),
+                    _ => None,
+                };
+                end(socket, close).await;
                 open = false;
                 break;
             }
@@ -201,7 +202,7 @@ pub(crate) async fn run(
                 };
                 if !still {
                     inner.lock().remove_conn(conn);
-                    let _ = send_out(&mut socket, Out::Close(4401, "Token expired".into())).await;
+                    end(&mut socket, Some((4401, "Token expired".into()))).await;
                     break;
                 }
                 deadline = session_deadline(&inner, conn);

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
 use liveengage_proto::{Frame, Notification, Response, UmsNotification};
-use liveengage_sim::SimHandle;
+use liveengage_sim::{ConsumerClient, SimHandle};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
@@ -16,6 +16,17 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 pub const WAIT: Duration = Duration::from_secs(10);
+
+/// The echo bot started on `sim`, holding the new conversation of a new
+/// consumer: (bot, consumer, conversation id).
+pub async fn bot_with_conversation(sim: &SimHandle) -> (Agent, ConsumerClient, String) {
+    let mut bot = Agent::connect(sim, "echo-bot").await;
+    bot.start().await;
+    let mut consumer = sim.consumer().await.unwrap();
+    let conv = consumer.open_conversation(None).await.unwrap();
+    bot.take_next().await;
+    (bot, consumer, conv)
+}
 
 /// The agent's raw socket.
 pub struct Socket(pub WebSocketStream<MaybeTlsStream<TcpStream>>);
