@@ -9,10 +9,12 @@ use std::time::Duration;
 use serde::Serialize;
 
 /// Upper bounds of the buckets in seconds: 0.125 ms doubling, 16 of them,
-/// as `bot-connector`'s `turn_seconds` histogram; one more for the rest.
+/// as `bot-connector`'s `turn_seconds` histogram (a different layout there
+/// makes [`TurnBuckets::from_metrics`] find nothing rather than misread);
+/// one more bucket holds the rest.
 #[must_use]
-pub fn bounds() -> Vec<f64> {
-    (0..16).map(|i| 0.000_125 * f64::from(1u32 << i)).collect()
+pub fn bounds() -> [f64; 16] {
+    std::array::from_fn(|i| 0.000_125 * f64::from(1u32 << i))
 }
 
 /// Turn counts per bucket (not cumulative); the last is above every bound.
