@@ -84,7 +84,7 @@ async fn browser(webdriver: &str, profile: &std::path::Path) -> Client {
     );
     // Several crypto backends are linked; the WebDriver client (plain http
     // to chromedriver) needs one chosen.
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    connector_http::install_crypto_provider();
     ClientBuilder::rustls()
         .expect("the TLS roots load")
         .capabilities(caps)

@@ -155,14 +155,20 @@ impl StatusTracker {
 }
 
 fn derive(flags: &Flags) -> BotStatus {
-    if !flags.running || !flags.connected {
+    if !flags.running {
         return BotStatus::Offline;
     }
+    // A running bot whose transport reported a problem is interrupted, also
+    // before its first connection (a login that keeps failing, a TLS
+    // failure): "Offline" would hide why it takes no conversations.
     if let Some((code, message)) = &flags.channel_problem {
         return BotStatus::ServiceInterruption {
             code: code.clone(),
             message: message.clone(),
         };
+    }
+    if !flags.connected {
+        return BotStatus::Offline;
     }
     if let Some((code, message)) = &flags.vendor_problem {
         return BotStatus::VendorInterruption {
@@ -204,5 +210,26 @@ mod tests {
                 "Online"
             ]
         );
+    }
+
+    #[test]
+    fn a_running_bot_that_cannot_connect_shows_why() {
+        let t = StatusTracker::new();
+        t.set_running(true);
+        t.channel_interrupted(
+            ErrorCode::new("messaging.login"),
+            "login failed: 401".into(),
+        );
+        assert_eq!(
+            t.current(),
+            BotStatus::ServiceInterruption {
+                code: ErrorCode::new("messaging.login"),
+                message: "login failed: 401".into()
+            }
+        );
+        t.channel_connected();
+        assert_eq!(t.current(), BotStatus::Online);
+        t.set_running(false);
+        assert_eq!(t.current(), BotStatus::Offline);
     }
 }

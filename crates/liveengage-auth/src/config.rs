@@ -124,12 +124,6 @@ pub enum ConfigError {
         /// The range.
         expected: &'static str,
     },
-    /// The extra root CA could not be used.
-    #[error("extra root CA is not a usable PEM certificate ({reason}); give the CA's PEM bytes")]
-    BadRootCa {
-        /// Why.
-        reason: String,
-    },
     /// The HTTP client could not be built.
     #[error("cannot build the HTTP client ({reason})")]
     HttpClient {
@@ -168,7 +162,7 @@ pub struct AuthConfig {
     pub(crate) retry_observer: Option<RetryObserver>,
     pub(crate) api_key_login: ApiKeyLogin,
     pub(crate) allow_http: bool,
-    pub(crate) extra_root_ca_pem: Option<Vec<u8>>,
+    pub(crate) trust: connector_http::Trust,
     pub(crate) user_agent: String,
 }
 
@@ -193,7 +187,7 @@ impl AuthConfig {
             retry_observer: None,
             api_key_login: ApiKeyLogin::default(),
             allow_http: false,
-            extra_root_ca_pem: None,
+            trust: connector_http::Trust::default(),
             user_agent: format!(
                 "bot-connectors-liveengage-auth/{}",
                 env!("CARGO_PKG_VERSION")
@@ -284,12 +278,21 @@ impl AuthConfig {
         self
     }
 
-    /// Trusts this CA (PEM) in addition to the platform roots (tests against
-    /// an emulator with a generated CA).
+    /// The root certificates CSDS, the login and the clients built on
+    /// [`Authenticator::http_client`](crate::Authenticator::http_client)
+    /// trust (default: Mozilla's roots). Give the same
+    /// [`Trust`](connector_http::Trust) to the messaging transport and the
+    /// engines, so every connection trusts the same CAs.
     #[must_use]
-    pub fn with_extra_root_ca(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.extra_root_ca_pem = Some(pem.into());
+    pub fn with_trust(mut self, trust: connector_http::Trust) -> Self {
+        self.trust = trust;
         self
+    }
+
+    /// The root certificates trusted.
+    #[must_use]
+    pub fn trust(&self) -> &connector_http::Trust {
+        &self.trust
     }
 
     /// The `User-Agent` header.

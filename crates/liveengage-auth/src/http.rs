@@ -13,10 +13,12 @@ use crate::error::{AuthError, Operation};
 /// How much of an unexpected body an error keeps.
 const BODY_LIMIT: usize = 2048;
 
-/// Builds the shared client: rustls, platform roots plus the optional extra
-/// CA, https only unless `allow_http`.
+/// Builds the shared client: rustls on the configured trust, https only
+/// unless `allow_http`.
 pub(crate) fn build_client(config: &AuthConfig) -> Result<Client, ConfigError> {
-    let mut builder = Client::builder()
+    let mut builder = config
+        .trust
+        .http_client_builder()
         .user_agent(config.user_agent.clone())
         .https_only(!config.allow_http);
     match config.request_timeout {
@@ -24,13 +26,6 @@ pub(crate) fn build_client(config: &AuthConfig) -> Result<Client, ConfigError> {
         // Paused-clock tests: no timer may be pending while waiting for the
         // network, and the pool's idle timer is one.
         None => builder = builder.pool_max_idle_per_host(0),
-    }
-    if let Some(pem) = &config.extra_root_ca_pem {
-        let certificate =
-            reqwest::Certificate::from_pem(pem).map_err(|e| ConfigError::BadRootCa {
-                reason: e.to_string(),
-            })?;
-        builder = builder.tls_certs_merge([certificate]);
     }
     builder.build().map_err(|e| ConfigError::HttpClient {
         reason: e.to_string(),

@@ -23,9 +23,11 @@
 //!   (`auth.csds`, `auth.login`, `auth.refresh`, `auth.logout`,
 //!   `auth.config`, `auth.stopped`) and a message that says what to do.
 //!
-//! Base URLs are configurable: https in production; `http://` (with
-//! [`AuthConfig::allow_http`]) or an extra root CA
-//! ([`AuthConfig::with_extra_root_ca`]) for tests against an emulator.
+//! Base URLs are configurable: https in production; `http://` only with
+//! [`AuthConfig::allow_http`]. Which CAs are trusted is a
+//! [`Trust`](connector_http::Trust) ([`AuthConfig::with_trust`]): give the
+//! one the messaging transport and the engines use, e.g. with the local
+//! emulator's generated CA added.
 //!
 //! External crates: `reqwest` (one shared HTTP client, rustls), `oauth1-request`
 //! (OAuth 1.0 HMAC-SHA1 signatures for API-key logins; maintained, so we do not
@@ -102,6 +104,7 @@ pub use authenticator::{Authenticator, close_requires_relogin};
 pub use config::{
     ApiKeyLogin, AuthConfig, ConfigError, DEFAULT_CSDS_BASE, RetryNotice, RetryObserver,
 };
+pub use connector_http::{Roots, Trust};
 pub use credentials::Credentials;
 pub use domains::Domains;
 pub use error::{AuthError, Operation};

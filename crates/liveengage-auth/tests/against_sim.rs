@@ -105,7 +105,11 @@ async fn tls_with_the_emulators_ca() {
     let credentials = Credentials::user_password("echo-bot", "secret");
     let trusted = AuthConfig::new(sim.account_id(), credentials.clone())
         .with_csds_base(base.clone())
-        .with_extra_root_ca(sim.ca_pem().unwrap().as_bytes());
+        .with_trust(
+            liveengage_auth::Trust::default()
+                .with_extra_ca_pem(sim.ca_pem().unwrap().as_bytes())
+                .unwrap(),
+        );
     let auth = Authenticator::new(trusted).unwrap();
     assert_eq!(auth.login().await.unwrap().user_id(), "1234567890");
     auth.shutdown().await.unwrap();

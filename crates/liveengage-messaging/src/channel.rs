@@ -40,7 +40,7 @@ impl MessagingChannel {
     pub fn start(config: MessagingConfig, auth: Arc<dyn BearerProvider>) -> Arc<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
         let inner = Arc::new(Inner::new(config, auth, tx));
-        tokio::spawn(connection::run(Arc::clone(&inner)));
+        tokio::spawn(connection::supervise(Arc::clone(&inner)));
         Arc::new(Self {
             inner,
             events: tokio::sync::Mutex::new(rx),

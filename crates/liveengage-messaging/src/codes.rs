@@ -14,6 +14,10 @@ pub const CHANGE_TTR: ErrorCode = ErrorCode::from_static("messaging.change-ttr")
 pub const TYPING: ErrorCode = ErrorCode::from_static("messaging.typing");
 /// The socket is down or was lost.
 pub const CONNECTION: ErrorCode = ErrorCode::from_static("messaging.connection");
+/// A task of the transport failed (a panic, in the transport or in a
+/// callback it runs such as a [`TurnObserver`](crate::TurnObserver)); the
+/// connection is replaced.
+pub const TRANSPORT_FAILURE: ErrorCode = ErrorCode::from_static("messaging.transport-failure");
 /// Login failed.
 pub const LOGIN: ErrorCode = ErrorCode::from_static("messaging.login");
 /// An unsupported output or action.

@@ -35,6 +35,9 @@ pub struct MessagingConfig {
     pub reconnect_max: Duration,
     /// Told the time of every answered turn (none by default).
     pub turn_observer: Option<TurnObserver>,
+    /// The root certificates a `wss://` socket trusts (default: Mozilla's
+    /// roots); give the one the login and the engines use.
+    pub trust: connector_http::Trust,
 }
 
 /// Receives the transport's own time for each answered turn: from reading a
@@ -77,7 +80,16 @@ impl MessagingConfig {
             reconnect_base: Duration::from_millis(500),
             reconnect_max: Duration::from_secs(30),
             turn_observer: None,
+            trust: connector_http::Trust::default(),
         }
+    }
+
+    /// Trusts these root certificates for `wss://` (use the login's
+    /// [`AuthConfig::trust`](liveengage_auth::AuthConfig::trust)).
+    #[must_use]
+    pub fn with_trust(mut self, trust: connector_http::Trust) -> Self {
+        self.trust = trust;
+        self
     }
 
     /// Reports the time of every answered turn to `observer`.

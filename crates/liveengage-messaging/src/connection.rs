@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connector_core::{ChannelEvent, ChannelStatus, EventKind, InboundEvent};
-use futures::{SinkExt, StreamExt};
+use futures::{FutureExt, SinkExt, StreamExt};
 use liveengage_proto::enums::{ChangeType, ConvState, RingState, Role};
 use liveengage_proto::notifications::Participants;
 use liveengage_proto::notifications::{ExConversation, RoutingTaskNotification};
@@ -24,14 +24,57 @@ use crate::state::Conversation;
 /// Close codes after which LivePerson says to log in again.
 const AUTH_CLOSE_CODES: [u16; 3] = [4401, 4407, 1011];
 
-/// Runs until shutdown: one connection after another.
+/// Runs [`run`] until shutdown, starting it again (after the first
+/// reconnect wait) should it ever die: a transport never stops silently.
+pub(crate) async fn supervise(inner: Arc<Inner>) {
+    loop {
+        match tokio::spawn(run(Arc::clone(&inner))).await {
+            Err(err) if err.is_panic() && !inner.is_shut_down() => {
+                failed(
+                    &inner,
+                    "the connection loop",
+                    panic_text(err.into_panic().as_ref()),
+                );
+                tokio::select! {
+                    () = inner.shutdown.notified() => break,
+                    () = tokio::time::sleep(inner.config.reconnect_delay(0)) => {}
+                }
+            }
+            _ => break,
+        }
+    }
+    inner.close_events();
+}
+
+/// Runs until shutdown: one connection after another. A panic while a
+/// connection runs (in the transport, or in a callback it calls) is caught
+/// here: the bot is put in Service Interruption with
+/// [`codes::TRANSPORT_FAILURE`] and the connection is replaced, as after a
+/// lost socket.
 pub(crate) async fn run(inner: Arc<Inner>) {
     let mut attempt = 0u32;
     let mut relogin = false;
     let mut epoch = 0u64;
     while !inner.is_shut_down() {
         epoch += 1;
-        match connect_once(&inner, relogin, epoch).await {
+        let ended = std::panic::AssertUnwindSafe(connect_once(&inner, relogin, epoch))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|panic| {
+                failed(&inner, "the connection", panic_text(panic.as_ref()));
+                // Whatever the connection held is released: pending
+                // requests fail now instead of at their timeouts.
+                if let Some(socket) = inner.socket() {
+                    inner.set_socket(None);
+                    socket.fail_pending();
+                    socket.close();
+                }
+                Ended::Lost {
+                    relogin: false,
+                    connected: false,
+                }
+            });
+        match ended {
             Ended::Shutdown => break,
             Ended::Lost {
                 relogin: r,
@@ -51,7 +94,6 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             () = tokio::time::sleep(delay) => {}
         }
     }
-    inner.close_events();
 }
 
 enum Ended {
@@ -66,11 +108,52 @@ fn interrupted(inner: &Inner, message: String) {
     }));
 }
 
+/// Reports a failed task of the transport.
+fn failed(inner: &Inner, task: &str, why: String) {
+    tracing::error!(bot_id = %inner.config.bot_id, "{task} failed: {why}; reconnecting");
+    inner.emit(ChannelEvent::Status(ChannelStatus::Interrupted {
+        code: codes::TRANSPORT_FAILURE,
+        message: format!("{task} failed ({why}); the connection is being replaced"),
+    }));
+}
+
+/// What a panic said, when it said it with a string.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    let said = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_owned());
+    // Bounded: it goes into status messages.
+    let mut said: String = said.chars().take(200).collect();
+    said.insert_str(0, "panic: ");
+    said
+}
+
+/// Spawns a task of the connection; if it panics, the failure is reported
+/// and the socket closed, so the connection is replaced (and, for example,
+/// a conversation whose history load died is loaded again).
+fn spawn_supervised<F>(inner: &Arc<Inner>, socket: &Socket, task: &'static str, future: F)
+where
+    F: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (inner, socket) = (Arc::clone(inner), socket.clone());
+    tokio::spawn(async move {
+        if let Err(panic) = std::panic::AssertUnwindSafe(future).catch_unwind().await {
+            failed(&inner, task, panic_text(panic.as_ref()));
+            socket.close();
+        }
+    });
+}
+
 async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
     let login = match inner.auth.login(relogin).await {
         Ok(login) => login,
         Err(err) => {
-            interrupted(inner, format!("login failed: {err}"));
+            inner.emit(ChannelEvent::Status(ChannelStatus::Interrupted {
+                code: codes::LOGIN,
+                message: format!("login failed: {err}"),
+            }));
             return Ended::Lost {
                 relogin: !err.transient,
                 connected: false,
@@ -88,10 +171,14 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
             };
         }
     };
-    let stream = match tokio_tungstenite::connect_async_with_config(
+    // The configured trust and the workspace's one crypto provider, never
+    // a process-wide default that may not exist.
+    let tls = tokio_tungstenite::Connector::Rustls(inner.config.trust.client_config());
+    let stream = match tokio_tungstenite::connect_async_tls_with_config(
         url.as_str(),
         Some(socket_config()),
         true,
+        Some(tls),
     )
     .await
     {
@@ -116,7 +203,7 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
     let (out_tx, mut out_rx) = mpsc::unbounded_channel::<Outgoing>();
     let socket = Socket::new(out_tx, epoch);
     let observer = inner.config.turn_observer.clone();
-    let writer = tokio::spawn(async move {
+    let mut writer = tokio::spawn(async move {
         let mut turns = Vec::new();
         while let Some(first) = out_rx.recv().await {
             // Frames queued meanwhile leave in the same write (one system
@@ -148,8 +235,14 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
         let _ = sink.close().await;
     });
     inner.set_socket(Some(socket.clone()));
-    let startup = tokio::spawn(start_session(Arc::clone(inner), socket.clone()));
-    let keepalive = tokio::spawn(keep_alive(Arc::clone(inner), socket.clone()));
+    let startup = tokio::spawn(
+        std::panic::AssertUnwindSafe(start_session(Arc::clone(inner), socket.clone()))
+            .catch_unwind(),
+    );
+    let keepalive = tokio::spawn(
+        std::panic::AssertUnwindSafe(keep_alive(Arc::clone(inner), socket.clone())).catch_unwind(),
+    );
+    let (mut startup, mut keepalive) = (Some(startup), Some(keepalive));
 
     let mut result = Ended::Lost {
         relogin: false,
@@ -159,6 +252,23 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
         let next = tokio::select! {
             () = inner.shutdown.notified() => { result = Ended::Shutdown; break; }
             next = tokio::time::timeout(inner.config.silence_timeout, source.next()) => next,
+            // The writer only ends when the socket is closing or broken (or
+            // it panicked): the connection is done either way.
+            ended = &mut writer => {
+                match ended {
+                    Err(err) if err.is_panic() => failed(inner, "the socket writer", panic_text(err.into_panic().as_ref())),
+                    _ => interrupted(inner, "the socket could not be written".into()),
+                }
+                break;
+            }
+            Some(Ok(Err(panic))) = maybe(&mut startup) => {
+                failed(inner, "the session start", panic_text(panic.as_ref()));
+                break;
+            }
+            Some(Ok(Err(panic))) = maybe(&mut keepalive) => {
+                failed(inner, "the keep-alive", panic_text(panic.as_ref()));
+                break;
+            }
         };
         let message = match next {
             Err(_) => {
@@ -195,10 +305,28 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
     inner.set_socket(None);
     socket.fail_pending();
     socket.close();
-    startup.abort();
-    keepalive.abort();
-    let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;
+    for task in [startup, keepalive].into_iter().flatten() {
+        task.abort();
+    }
+    if !writer.is_finished() {
+        let _ = tokio::time::timeout(Duration::from_secs(1), writer).await;
+    }
     result
+}
+
+/// A side task's end, once: after it ended the slot is empty and waiting on
+/// it never completes (so a task that finished normally is not polled again).
+async fn maybe<T>(
+    slot: &mut Option<tokio::task::JoinHandle<T>>,
+) -> Option<Result<T, tokio::task::JoinError>> {
+    match slot {
+        Some(handle) => {
+            let ended = handle.await;
+            *slot = None;
+            Some(ended)
+        }
+        None => std::future::pending().await,
+    }
 }
 
 /// At most this many queued frames go out in one write.
@@ -355,7 +483,7 @@ fn accept_rings(inner: &Arc<Inner>, socket: &Socket, rings: &RoutingTaskNotifica
         {
             let body = json!({"ringId": ring.ring_id, "ringState": "ACCEPTED"});
             let (socket, timeout) = (socket.clone(), inner.config.request_timeout);
-            tokio::spawn(async move {
+            spawn_supervised(inner, &socket.clone(), "accepting a ring", async move {
                 if let Err(err) = socket
                     .request(".ams.routing.UpdateRingState", body, None, timeout)
                     .await
@@ -415,7 +543,12 @@ fn conversation_changed(
         (is_new, !entry.is_synced(socket.epoch))
     });
     if needs_sync {
-        tokio::spawn(sync_history(Arc::clone(inner), socket.clone(), id, is_new));
+        spawn_supervised(
+            inner,
+            socket,
+            "loading a conversation's history",
+            sync_history(Arc::clone(inner), socket.clone(), id, is_new),
+        );
     }
 }
 

@@ -70,4 +70,5 @@ pub use auth::{AgentLogin, BearerProvider, LoginError};
 pub use channel::{MessagingChannel, TransportStats};
 pub use config::{MessagingConfig, TurnObserver};
 pub use connector_core;
+pub use connector_http::{Roots, Trust};
 pub use login_service::{SOCKET_SERVICE, socket_base};

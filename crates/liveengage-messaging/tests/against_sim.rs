@@ -1,4 +1,6 @@
-//! The messaging transport against `liveengage-sim`, driven by `connector-runtime`.
+//! The messaging transport against `liveengage-sim`, driven by
+//! `connector-runtime`, over TLS (`wss://`, the emulator's generated CA) as
+//! against a real account.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,7 +13,7 @@ use connector_core::{
 };
 use connector_runtime::{BotStatus, Connector, ConnectorConfig, ConnectorHandle};
 use liveengage_messaging::{
-    AgentLogin, BearerProvider, LoginError, MessagingChannel, MessagingConfig,
+    AgentLogin, BearerProvider, LoginError, MessagingChannel, MessagingConfig, Trust,
 };
 use liveengage_proto::enums::Role;
 use liveengage_sim::Entry;
@@ -135,8 +137,25 @@ async fn start_bot() -> Bot {
     start_bot_with(|config| config).await
 }
 
+/// An emulator serving TLS, and a trust holding its CA.
+async fn tls_sim() -> (Arc<SimHandle>, Trust) {
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
+    let trust = Trust::default()
+        .with_extra_ca_pem(sim.ca_pem().unwrap().as_bytes())
+        .unwrap();
+    (sim, trust)
+}
+
 async fn start_bot_with(tune: impl FnOnce(MessagingConfig) -> MessagingConfig) -> Bot {
-    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    start_bot_login(|login| login, tune).await
+}
+
+async fn start_bot_login(
+    wrap: impl FnOnce(Arc<SimLogin>) -> Arc<dyn BearerProvider>,
+    tune: impl FnOnce(MessagingConfig) -> MessagingConfig,
+) -> Bot {
+    let (sim, trust) = tls_sim().await;
+    assert!(sim.ws_base_url().starts_with("wss://"));
     let login = Arc::new(SimLogin {
         sim: Arc::clone(&sim),
         logins: AtomicUsize::new(0),
@@ -148,12 +167,13 @@ async fn start_bot_with(tune: impl FnOnce(MessagingConfig) -> MessagingConfig) -
         sim.account_id(),
         sim.ws_base_url().parse().unwrap(),
     )
+    .with_trust(trust)
     .with_skill("Bot", "1")
     .with_skill("Human", "2")
     .with_request_timeout(Duration::from_secs(3))
     .with_keepalive(Duration::from_secs(5), Duration::from_secs(15))
     .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
-    let channel = MessagingChannel::start(tune(config), login.clone());
+    let channel = MessagingChannel::start(tune(config), wrap(login.clone()));
     let (handle, task) = run_online(channel).await;
     Bot {
         sim,
@@ -359,6 +379,11 @@ async fn a_restarted_bot_answers_what_arrived_while_it_was_away_once() {
         sim.account_id(),
         sim.ws_base_url().parse().unwrap(),
     )
+    .with_trust(
+        Trust::default()
+            .with_extra_ca_pem(sim.ca_pem().unwrap().as_bytes())
+            .unwrap(),
+    )
     .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
     let channel = MessagingChannel::start(config, login);
     let (handle, task) = run_online(channel).await;
@@ -379,19 +404,20 @@ async fn a_restarted_bot_answers_what_arrived_while_it_was_away_once() {
 async fn a_bot_logged_in_through_csds_and_the_login_service_survives_token_expiry() {
     use liveengage_auth::{AuthConfig, Authenticator, Credentials};
 
-    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let (sim, trust) = tls_sim().await;
     let auth = Authenticator::new(
         AuthConfig::new(
             sim.account_id(),
             Credentials::user_password("echo-bot", "secret"),
         )
         .with_csds_base(sim.base_url().parse().unwrap())
-        .allow_http(true),
+        .with_trust(trust.clone()),
     )
     .unwrap();
     let base = liveengage_messaging::socket_base(&auth).await.unwrap();
-    assert_eq!(base.scheme(), "ws");
+    assert_eq!(base.scheme(), "wss");
     let config = MessagingConfig::new("bot-1", sim.account_id(), base)
+        .with_trust(trust)
         .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
     let channel = MessagingChannel::start(config, Arc::new(auth.clone()));
     let (handle, task) = run_online(channel).await;
@@ -478,5 +504,163 @@ async fn the_turn_observer_times_each_live_message_answered_once() {
     let turns = turns.lock().unwrap().clone();
     assert_eq!(turns.len(), before + 3, "{turns:?}");
     assert!(turns.iter().all(|t| *t < WAIT), "{turns:?}");
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_to_an_untrusted_server_is_an_interruption_not_a_panic() {
+    let (sim, _) = tls_sim().await;
+    let login = Arc::new(SimLogin {
+        sim: Arc::clone(&sim),
+        logins: AtomicUsize::new(0),
+        relogins: AtomicUsize::new(0),
+        fail_next: AtomicUsize::new(0),
+    });
+    // Mozilla's roots only: the emulator's CA is not trusted.
+    let config = MessagingConfig::new(
+        "bot-1",
+        sim.account_id(),
+        sim.ws_base_url().parse().unwrap(),
+    )
+    .with_reconnect(Duration::from_millis(50), Duration::from_millis(200));
+    let connector = Connector::builder(
+        ConnectorConfig::new("bot-1"),
+        MessagingChannel::start(config, login.clone()),
+        Arc::new(Commands),
+        Arc::new(ErrorHandling::new("Human")),
+    )
+    .build();
+    let handle = connector.handle();
+    let task = tokio::spawn(connector.run());
+    let mut status = handle.watch_status();
+    let seen = tokio::time::timeout(
+        WAIT,
+        status.wait_for(|s| matches!(s, BotStatus::ServiceInterruption { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .clone();
+    let BotStatus::ServiceInterruption { code, message } = seen else {
+        unreachable!()
+    };
+    assert_eq!(code.as_str(), "messaging.connection");
+    assert!(message.contains("socket connection failed"), "{message}");
+    assert!(message.to_lowercase().contains("certificate"), "{message}");
+    // It keeps trying (with a new login each time), and stops cleanly.
+    let retries = Arc::clone(&login);
+    eventually("retries", || retries.logins.load(Ordering::SeqCst) >= 3).await;
+    handle.shutdown();
+    task.await.unwrap().unwrap();
+}
+
+/// A login that panics once, as a buggy `BearerProvider` would.
+struct PanicsOnce {
+    login: Arc<SimLogin>,
+    panicked: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait]
+impl BearerProvider for PanicsOnce {
+    async fn login(&self, relogin: bool) -> Result<AgentLogin, LoginError> {
+        if self.login.logins.load(Ordering::SeqCst) >= 1
+            && !self.panicked.swap(true, Ordering::SeqCst)
+        {
+            panic!("injected login failure");
+        }
+        self.login.login(relogin).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_the_connection_task_interrupts_and_reconnects() {
+    let bot = start_bot_login(
+        |login| {
+            Arc::new(PanicsOnce {
+                login,
+                panicked: std::sync::atomic::AtomicBool::new(false),
+            })
+        },
+        |config| config,
+    )
+    .await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("one").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: one");
+    let mut status = bot.handle.watch_status();
+    // The next connection's login panics: the bot must say so, then come back.
+    assert!(bot.sim.faults().drop_sockets() >= 1);
+    let seen = tokio::time::timeout(
+        WAIT,
+        status.wait_for(|s| {
+            matches!(s, BotStatus::ServiceInterruption { code, .. } if code.as_str() == "messaging.transport-failure")
+        }),
+    )
+    .await
+    .expect("a Service Interruption with the transport-failure code")
+    .unwrap()
+    .clone();
+    let BotStatus::ServiceInterruption { message, .. } = seen else {
+        unreachable!()
+    };
+    assert!(message.contains("injected login failure"), "{message}");
+    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
+        .await
+        .unwrap()
+        .unwrap();
+    consumer.send_text("two").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: two");
+    assert_eq!(bot.bot_texts(&conversation), ["echo: one", "echo: two"]);
+    bot.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_the_socket_writer_interrupts_and_reconnects() {
+    let armed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let trigger = Arc::clone(&armed);
+    // The turn observer runs in the socket's writer task.
+    let observer = liveengage_messaging::TurnObserver::new(move |_| {
+        if trigger.swap(false, Ordering::SeqCst) {
+            panic!("injected writer failure");
+        }
+    });
+    let bot = start_bot_with(|config| config.with_turn_observer(observer)).await;
+    let (mut consumer, conversation) = consumer(&bot).await;
+    consumer.send_text("one").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: one");
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let logins = bot.login.logins.load(Ordering::SeqCst);
+    let mut status = bot.handle.watch_status();
+    armed.store(true, Ordering::SeqCst);
+    consumer.send_text("two").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: two");
+    let seen = tokio::time::timeout(
+        WAIT,
+        status.wait_for(|s| matches!(s, BotStatus::ServiceInterruption { .. })),
+    )
+    .await
+    .unwrap()
+    .unwrap()
+    .clone();
+    let BotStatus::ServiceInterruption { code, message } = seen else {
+        unreachable!()
+    };
+    assert_eq!(code.as_str(), "messaging.transport-failure");
+    assert!(message.contains("injected writer failure"), "{message}");
+    let login = Arc::clone(&bot.login);
+    eventually("a reconnect", || {
+        login.logins.load(Ordering::SeqCst) > logins
+    })
+    .await;
+    tokio::time::timeout(WAIT, status.wait_for(|s| *s == BotStatus::Online))
+        .await
+        .unwrap()
+        .unwrap();
+    consumer.send_text("three").await.unwrap();
+    assert_eq!(consumer.next_agent_text(WAIT).await.unwrap(), "echo: three");
+    assert_eq!(
+        bot.bot_texts(&conversation),
+        ["echo: one", "echo: two", "echo: three"]
+    );
     bot.stop().await;
 }

@@ -55,7 +55,7 @@ pub(crate) fn generate() -> Result<Certificates, SimError> {
         CertificateDer::from(ca_cert.der().to_vec()),
     ];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server_key.serialize_der()));
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = connector_http::crypto_provider();
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls_err)?
@@ -76,7 +76,7 @@ pub(crate) fn client_config(ca_pem: &str) -> Result<Arc<rustls::ClientConfig>, S
     for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         roots.add(cert.map_err(tls_err)?).map_err(tls_err)?;
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = connector_http::crypto_provider();
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(tls_err)?
