@@ -1,8 +1,24 @@
 //! The engine configuration, deserializable from TOML (`bot-connector` embeds it).
 
+use std::ops::RangeInclusive;
+
 use connector_core::Secret;
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+use crate::error::WebhookError;
+
+/// The allowed `max_attempts`: 1 to 10 (the contract makes 3).
+pub const MAX_ATTEMPTS_RANGE: RangeInclusive<u32> = 1..=10;
+/// The allowed `request_timeout_secs`: 1 to 300 seconds (the contract's is
+/// 60). There is no "no timeout": a service that never answers would hold
+/// the conversation (and a Test Connection) forever.
+pub const REQUEST_TIMEOUT_SECS_RANGE: RangeInclusive<u64> = 1..=300;
+/// The allowed value of each `retry_delays_secs` entry: 0 to 300 seconds.
+pub const RETRY_DELAY_SECS_RANGE: RangeInclusive<u64> = 0..=300;
+/// The most entries `retry_delays_secs` may have (one pause fewer than the
+/// most attempts is ever used; the last one repeats).
+pub const MAX_RETRY_DELAYS: usize = 10;
 
 /// A Custom Endpoint bot (LivePerson's wizard: base URL, client id and secret
 /// of an app installation, bot id, environment).
@@ -41,16 +57,20 @@ pub struct WebhookConfig {
     pub client_id: String,
     /// The client secret.
     pub client_secret: Secret,
-    /// Timeout of one HTTP call, in seconds. Default 60 (the contract's).
+    /// Timeout of one HTTP call (token, state, conversation, event), in
+    /// seconds: 1 to 300 ([`REQUEST_TIMEOUT_SECS_RANGE`]). Default 60 (the
+    /// contract's).
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
     /// Attempts per call when the service answers 429 or 5xx or cannot be
-    /// reached. Default 3 ("after three attempts no further request").
+    /// reached: 1 to 10 ([`MAX_ATTEMPTS_RANGE`]). Default 3 ("after three
+    /// attempts no further request").
     #[serde(default = "default_attempts")]
     pub max_attempts: u32,
     /// Pauses before the 2nd, 3rd, ... attempt after a 5xx or a network error,
-    /// in seconds (the last repeats). Default `[5, 10, 15]`. A 429 waits for
-    /// its `Retry-After`, at least 1 s.
+    /// in seconds (the last repeats): at most [`MAX_RETRY_DELAYS`] values of
+    /// 0 to 300 ([`RETRY_DELAY_SECS_RANGE`]). Default `[5, 10, 15]`. A 429
+    /// waits for its `Retry-After`, at least 1 s and at most 300 s.
     #[serde(default = "default_delays")]
     pub retry_delays_secs: Vec<u64>,
 }
@@ -76,6 +96,58 @@ impl WebhookConfig {
             max_attempts: default_attempts(),
             retry_delays_secs: default_delays(),
         }
+    }
+}
+
+impl WebhookConfig {
+    /// Checks the numeric settings against their documented ranges.
+    pub(crate) fn check_limits(&self) -> Result<(), WebhookError> {
+        if !MAX_ATTEMPTS_RANGE.contains(&self.max_attempts) {
+            return Err(WebhookError::invalid(
+                "max_attempts",
+                format!(
+                    "is {}; write a number from {} to {} (the contract makes 3)",
+                    self.max_attempts,
+                    MAX_ATTEMPTS_RANGE.start(),
+                    MAX_ATTEMPTS_RANGE.end()
+                ),
+            ));
+        }
+        if !REQUEST_TIMEOUT_SECS_RANGE.contains(&self.request_timeout_secs) {
+            return Err(WebhookError::invalid(
+                "request_timeout_secs",
+                format!(
+                    "is {}; write a number of seconds from {} to {} (the contract's is 60; there is no \"no timeout\")",
+                    self.request_timeout_secs,
+                    REQUEST_TIMEOUT_SECS_RANGE.start(),
+                    REQUEST_TIMEOUT_SECS_RANGE.end()
+                ),
+            ));
+        }
+        if self.retry_delays_secs.len() > MAX_RETRY_DELAYS {
+            return Err(WebhookError::invalid(
+                "retry_delays_secs",
+                format!(
+                    "has {} values; give at most {MAX_RETRY_DELAYS} (the last one repeats)",
+                    self.retry_delays_secs.len()
+                ),
+            ));
+        }
+        if let Some(bad) = self
+            .retry_delays_secs
+            .iter()
+            .find(|d| !RETRY_DELAY_SECS_RANGE.contains(d))
+        {
+            return Err(WebhookError::invalid(
+                "retry_delays_secs",
+                format!(
+                    "contains {bad}; each pause is {} to {} seconds",
+                    RETRY_DELAY_SECS_RANGE.start(),
+                    RETRY_DELAY_SECS_RANGE.end()
+                ),
+            ));
+        }
+        Ok(())
     }
 }
 

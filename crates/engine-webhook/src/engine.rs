@@ -15,6 +15,7 @@ use crate::error::{WebhookError, codes};
 use crate::request;
 use crate::response::{self, Intent};
 use crate::token::TokenCache;
+use crate::upstream;
 
 /// The [`EngineSession`] key that records that the service knows the conversation.
 pub const CREATED_KEY: &str = "conversationCreated";
@@ -81,7 +82,10 @@ impl WebhookEngine {
     ///
     /// A [`WebhookError`] naming the key at fault: a bot id that breaks the
     /// contract's pattern, an empty field, a base URL that cannot hold a path,
-    /// zero attempts.
+    /// a number outside its range ([`MAX_ATTEMPTS_RANGE`](crate::MAX_ATTEMPTS_RANGE),
+    /// [`REQUEST_TIMEOUT_SECS_RANGE`](crate::REQUEST_TIMEOUT_SECS_RANGE),
+    /// [`RETRY_DELAY_SECS_RANGE`](crate::RETRY_DELAY_SECS_RANGE),
+    /// [`MAX_RETRY_DELAYS`](crate::MAX_RETRY_DELAYS)).
     pub fn from_config(
         config: &WebhookConfig,
         http: reqwest::Client,
@@ -108,9 +112,7 @@ impl WebhookEngine {
         if config.client_secret.is_empty() {
             return Err(WebhookError::invalid("client_secret", "is empty"));
         }
-        if config.max_attempts == 0 {
-            return Err(WebhookError::invalid("max_attempts", "must be at least 1"));
-        }
+        config.check_limits()?;
         for (field, url) in [
             ("base_url", &config.base_url),
             ("token_url", &config.token_url),
@@ -125,8 +127,7 @@ impl WebhookEngine {
         if config.base_url.as_str().ends_with('/') && config.base_url.path() != "/" {
             tracing::debug!("the trailing `/` of base_url is ignored");
         }
-        let timeout = (config.request_timeout_secs > 0)
-            .then(|| Duration::from_secs(config.request_timeout_secs));
+        let timeout = Duration::from_secs(config.request_timeout_secs);
         Ok(Self {
             client: Client {
                 http,
@@ -185,10 +186,13 @@ impl WebhookEngine {
             return Err(client::rejected(&answer, "GET state", &codes::STATE));
         }
         let body: StateBody =
-            serde_json::from_str(&answer.body).map_err(|e| EngineError::InvalidResponse {
+            serde_json::from_slice(&answer.body).map_err(|e| EngineError::InvalidResponse {
                 code: codes::STATE,
-                message: format!("the state answer is not {{\"state\": ...}}: {e}"),
-                body: answer.body.clone(),
+                message: format!(
+                    "the state answer is not {{\"state\": ...}}: {}",
+                    upstream::json_problem(&e)
+                ),
+                body: String::from_utf8_lossy(&answer.body).into_owned(),
             })?;
         let state = match body.state.as_str() {
             "online" => BotState::Online,
@@ -282,12 +286,26 @@ impl BotEngine for WebhookEngine {
     async fn test_connection(&self) -> Result<(), EngineError> {
         match self.state().await? {
             (BotState::Online, _) => Ok(()),
-            (state, version) => Err(EngineError::permanent(
-                codes::NOT_ONLINE,
-                format!(
-                    "the Custom Endpoint bot reports state {state:?} (version {version:?}); only `online` may start"
-                ),
-            )),
+            (state, version) => {
+                // The state and version come from the service: repeated only
+                // when they look like identifiers.
+                let state = match &state {
+                    BotState::Other(s) => upstream::short_code(s)
+                        .map_or_else(|| "an unknown state".to_owned(), |s| format!("`{s}`")),
+                    known => format!("{known:?}"),
+                };
+                let version = version
+                    .as_deref()
+                    .and_then(upstream::short_code)
+                    .map(|v| format!(" (version {v})"))
+                    .unwrap_or_default();
+                Err(EngineError::permanent(
+                    codes::NOT_ONLINE,
+                    format!(
+                        "the Custom Endpoint bot reports state {state}{version}; only `online` may start"
+                    ),
+                ))
+            }
         }
     }
 }

@@ -11,12 +11,23 @@
 //!
 //! Retries follow the contract: no retry on 4xx (a 401 once with a new
 //! token; a 404 on an event re-creates the conversation once), 429 after its
-//! `Retry-After` (at least 1 s), 5xx and network errors after 5, 10, 15 s, at
-//! most 3 attempts, 60 s per call; all configurable. `docs/engines/webhook.md`
-//! documents the contract for implementers; `examples/webhook-reference` is a
-//! reference server in Rust.
+//! `Retry-After` (at least 1 s, at most 300 s), 5xx and network errors after
+//! 5, 10, 15 s, at most 3 attempts, 60 s per call; all configurable within
+//! ranges checked when the engine is built ([`MAX_ATTEMPTS_RANGE`],
+//! [`REQUEST_TIMEOUT_SECS_RANGE`], [`RETRY_DELAY_SECS_RANGE`]): every call,
+//! the token's included, has a timeout.
 //!
-//! Dependencies: `reqwest` (one shared HTTP client), `tokio` `sync`/`time`
+//! What the service sends is bounded: answers are read up to 1 MiB
+//! ([`connector_http::DEFAULT_BODY_LIMIT`]; a larger one is a permanent
+//! error), a token's `expires_in` counts for at most 24 h (3,600 s when it is
+//! absent, zero or negative), and error messages carry the HTTP status, never
+//! the body of the answer (they reach the dashboard and the management API).
+//!
+//! `docs/engines/webhook.md` documents the contract for implementers;
+//! `examples/webhook-reference` is a reference server in Rust.
+//!
+//! Dependencies: `reqwest` (one shared HTTP client), `connector-http`
+//! (bounded body reads), `tokio` `sync`/`time`
 //! (single-flight token cache, retry pauses), `percent-encoding` (ids in
 //! paths), `serde`/`serde_json`, `url`, `thiserror`, `tracing` and
 //! `async-trait`, with `connector-core` for the vocabulary.
@@ -66,8 +77,12 @@ mod error;
 mod request;
 mod response;
 mod token;
+mod upstream;
 
-pub use config::WebhookConfig;
+pub use config::{
+    MAX_ATTEMPTS_RANGE, MAX_RETRY_DELAYS, REQUEST_TIMEOUT_SECS_RANGE, RETRY_DELAY_SECS_RANGE,
+    WebhookConfig,
+};
 pub use engine::{BotState, CREATED_KEY, INTENTS_KEY, WebhookEngine};
 pub use error::{WebhookError, codes};
 pub use response::Intent;

@@ -46,14 +46,18 @@ struct Item {
 }
 
 /// The reply and the intents of a response body.
-pub(crate) fn parse(body: &str) -> Result<(BotReply, Vec<Intent>), EngineError> {
+pub(crate) fn parse(body: &[u8]) -> Result<(BotReply, Vec<Intent>), EngineError> {
     let invalid = |message: String| EngineError::InvalidResponse {
         code: codes::INVALID_BODY,
         message,
-        body: body.to_owned(),
+        body: String::from_utf8_lossy(body).into_owned(),
     };
-    let parsed: PostEventResponse = serde_json::from_str(body)
-        .map_err(|e| invalid(format!("the event response is not a PostEventResponse ({e}); it needs `response` (an array) and `analytics`")))?;
+    let parsed: PostEventResponse = serde_json::from_slice(body).map_err(|e| {
+        invalid(format!(
+            "the event response is not a PostEventResponse ({}); it needs `response` (an array) and `analytics`",
+            crate::upstream::json_problem(&e)
+        ))
+    })?;
     let mut reply = BotReply::new();
     for (i, item) in parsed.response.iter().enumerate() {
         let at = |m: String| invalid(format!("response[{i}] ({}): {m}", item.kind));

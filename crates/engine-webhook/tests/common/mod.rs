@@ -23,24 +23,34 @@ pub fn config(base: &str, token_url: &str) -> WebhookConfig {
     )
 }
 
-/// An engine against `server` (base `{uri}/api`, token `{uri}/token`) that
-/// sets no timer of its own while a request waits on the socket: no per-call
-/// timeout, and a client without the connection pool's idle timer. On a
-/// paused clock tokio jumps to the next timer whenever every task waits, so
-/// either timer would move the clock (and fire) while wiremock, on its own
-/// threads, is still answering; without them the only timers are the
-/// engine's retry pauses and the test's own `advance`.
+/// An engine against `server` (base `{uri}/api`, token `{uri}/token`) with
+/// a 10 s timeout per call and no pause between attempts: the tests run on
+/// the real clock (a paused clock would jump to the timeout while wiremock,
+/// on its own threads, is still answering), so the contract's pauses are
+/// unit-tested in `src/client.rs` instead.
 pub fn engine(server: &MockServer) -> WebhookEngine {
+    engine_with(server, |_| {})
+}
+
+/// [`engine`] with changes to its configuration.
+pub fn engine_with(server: &MockServer, change: impl FnOnce(&mut WebhookConfig)) -> WebhookEngine {
     let mut config = config(
         &format!("{}/api", server.uri()),
         &format!("{}/token", server.uri()),
     );
-    config.request_timeout_secs = 0;
-    let client = reqwest::Client::builder()
-        .pool_idle_timeout(None)
-        .build()
-        .unwrap();
-    WebhookEngine::from_config(&config, client).unwrap()
+    config.request_timeout_secs = 10;
+    config.retry_delays_secs = vec![0];
+    change(&mut config);
+    WebhookEngine::from_config(&config, reqwest::Client::new()).unwrap()
+}
+
+/// Moves tokio's clock forward by `by` between two calls, while no request
+/// waits on a socket: pause, advance, resume. Needs the current-thread
+/// runtime of `#[tokio::test]`.
+pub async fn jump(by: std::time::Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
 }
 
 pub async fn mount_token(server: &MockServer, expires_in: u64) {
