@@ -287,22 +287,17 @@ impl BotEngine for WebhookEngine {
         match self.state().await? {
             (BotState::Online, _) => Ok(()),
             (state, version) => {
-                // The state and version come from the service: repeated only
-                // when they look like identifiers.
+                // Only the contract's states are named: a state or version
+                // string is the service's text, not repeated in the message.
+                tracing::info!(state = ?state, version = ?version, "the Custom Endpoint bot is not online");
                 let state = match &state {
-                    BotState::Other(s) => upstream::short_code(s)
-                        .map_or_else(|| "an unknown state".to_owned(), |s| format!("`{s}`")),
+                    BotState::Other(_) => "an unknown state".to_owned(),
                     known => format!("{known:?}"),
                 };
-                let version = version
-                    .as_deref()
-                    .and_then(upstream::short_code)
-                    .map(|v| format!(" (version {v})"))
-                    .unwrap_or_default();
                 Err(EngineError::permanent(
                     codes::NOT_ONLINE,
                     format!(
-                        "the Custom Endpoint bot reports state {state}{version}; only `online` may start"
+                        "the Custom Endpoint bot reports state {state}; only `online` may start"
                     ),
                 ))
             }

@@ -108,16 +108,11 @@ impl TokenCache {
         }
         let body = upstream::body(response, &codes::AUTH, what).await?;
         if !status.is_success() {
-            // OAuth2's `{"error": "invalid_client"}` is a short code worth
-            // showing; the rest of the answer is not repeated.
+            // OAuth2's `{"error": "invalid_client"}` is worth showing when
+            // it is one of OAuth2's codes; the rest of the answer is not repeated.
             let oauth = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
-                .and_then(|v| {
-                    v.get("error")?
-                        .as_str()
-                        .and_then(upstream::short_code)
-                        .map(str::to_owned)
-                })
+                .and_then(|v| v.get("error")?.as_str().and_then(upstream::oauth_error))
                 .map(|e| format!(", error `{e}`"))
                 .unwrap_or_default();
             return Err(EngineError::Unauthorized {

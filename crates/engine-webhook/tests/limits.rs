@@ -293,6 +293,15 @@ async fn error_pages_are_not_repeated_in_error_messages() {
         "{message}"
     );
     assert!(!message.contains(SECRET), "{message}");
+    // An `error` that is not one of OAuth2's codes is not repeated.
+    let server = MockServer::start().await;
+    Mock::given(matchers::path("/token"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": SECRET})))
+        .mount(&server)
+        .await;
+    let err = engine(&server).test_connection().await.unwrap_err();
+    assert!(err.to_string().contains("HTTP 400;"), "{err}");
+    assert!(!err.to_string().contains(SECRET), "{err}");
 }
 
 #[tokio::test]
@@ -309,13 +318,13 @@ async fn values_of_unreadable_answers_are_not_repeated() {
     assert_eq!(err.code(), &codes::INVALID_BODY);
     assert!(!err.to_string().contains(SECRET), "{err}");
 
-    // A state that is not an identifier is not repeated either.
+    // Nor is a state the contract does not name, or the version.
     let server = MockServer::start().await;
     mount_token(&server, 3600).await;
     Mock::given(matchers::path(format!("{BASE}/state")))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"state": format!("<p>{SECRET}</p>"), "version": format!("<b>{SECRET}</b>")}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"state": SECRET, "version": SECRET})),
+        )
         .mount(&server)
         .await;
     let err = engine(&server).test_connection().await.unwrap_err();
