@@ -1,10 +1,19 @@
 //! The engine configuration, deserializable from TOML (`bot-connector` embeds it).
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use connector_core::Secret;
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+/// The timeout of one HTTP call (detectIntent, V1 `query`, the token
+/// request) when `request_timeout_secs` is not set: 20 seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 20;
+/// The allowed `request_timeout_secs`: 1 to 300 seconds. There is no "no
+/// timeout": an endpoint that never answers would hold a conversation (and a
+/// Test Connection) forever.
+pub const REQUEST_TIMEOUT_SECS_RANGE: RangeInclusive<u64> = 1..=300;
 
 /// Which Dialogflow API a bot uses, with its settings. In TOML the key `api`
 /// chooses the variant: `"v1"`, `"es"` or `"cx"`.
@@ -60,6 +69,10 @@ pub struct V1Config {
     /// `DIALOGFLOW_CHAR_LIMIT`. Default 255, as LivePerson documents for V1.
     #[serde(default = "default_char_limit_255")]
     pub char_limit: usize,
+    /// Timeout of one HTTP call (`query`), in seconds: 1 to 300
+    /// ([`REQUEST_TIMEOUT_SECS_RANGE`]). Default 20 ([`DEFAULT_REQUEST_TIMEOUT_SECS`]).
+    #[serde(default = "default_timeout")]
+    pub request_timeout_secs: u64,
 }
 
 impl V1Config {
@@ -72,6 +85,7 @@ impl V1Config {
             query_url: default_v1_query_url(),
             protocol_version: default_v1_protocol(),
             char_limit: default_char_limit_255(),
+            request_timeout_secs: default_timeout(),
         }
     }
 }
@@ -106,6 +120,10 @@ pub struct EsConfig {
     /// `DIALOGFLOW_CHAR_LIMIT`. Default 256, as LivePerson documents for ES.
     #[serde(default = "default_char_limit_256")]
     pub char_limit: usize,
+    /// Timeout of one HTTP call (detectIntent and the service account's token request), in seconds: 1 to 300
+    /// ([`REQUEST_TIMEOUT_SECS_RANGE`]). Default 20 ([`DEFAULT_REQUEST_TIMEOUT_SECS`]).
+    #[serde(default = "default_timeout")]
+    pub request_timeout_secs: u64,
     /// The service account the engine authenticates as.
     pub service_account: ServiceAccountConfig,
 }
@@ -127,6 +145,7 @@ impl EsConfig {
             base_url: None,
             time_zone: None,
             char_limit: default_char_limit_256(),
+            request_timeout_secs: default_timeout(),
             service_account,
         }
     }
@@ -161,6 +180,10 @@ pub struct CxConfig {
     /// `DIALOGFLOW_CHAR_LIMIT`. Default 255, as LivePerson documents for CX.
     #[serde(default = "default_char_limit_255")]
     pub char_limit: usize,
+    /// Timeout of one HTTP call (detectIntent and the service account's token request), in seconds: 1 to 300
+    /// ([`REQUEST_TIMEOUT_SECS_RANGE`]). Default 20 ([`DEFAULT_REQUEST_TIMEOUT_SECS`]).
+    #[serde(default = "default_timeout")]
+    pub request_timeout_secs: u64,
     /// The service account the engine authenticates as.
     pub service_account: ServiceAccountConfig,
 }
@@ -184,6 +207,7 @@ impl CxConfig {
             base_url: None,
             time_zone: None,
             char_limit: default_char_limit_255(),
+            request_timeout_secs: default_timeout(),
             service_account,
         }
     }
@@ -278,4 +302,8 @@ fn default_char_limit_255() -> usize {
 
 fn default_char_limit_256() -> usize {
     256
+}
+
+fn default_timeout() -> u64 {
+    DEFAULT_REQUEST_TIMEOUT_SECS
 }

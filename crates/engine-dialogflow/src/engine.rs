@@ -1,13 +1,17 @@
 //! [`DialogflowEngine`]: the `BotEngine` over V1, ES or CX.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use connector_core::{BotEngine, BotReply, EngineError, EngineSession, InboundEvent};
 use url::Url;
 
 use crate::auth::{ServiceAccountKey, ServiceAccountTokenSource, TokenSource};
-use crate::config::{CxConfig, DialogflowConfig, EsConfig, ServiceAccountConfig, V1Config};
+use crate::config::{
+    CxConfig, DialogflowConfig, EsConfig, REQUEST_TIMEOUT_SECS_RANGE, ServiceAccountConfig,
+    V1Config,
+};
 use crate::cx::CxApi;
 use crate::error::{DialogflowError, codes};
 use crate::es::EsApi;
@@ -65,7 +69,8 @@ impl DialogflowEngine {
     ///
     /// A [`DialogflowError`] naming the configuration key at fault: an empty
     /// required field, a key file that cannot be read, a private key that is
-    /// not PEM RSA, a base URL that cannot hold a path.
+    /// not PEM RSA, a base URL that cannot hold a path, a
+    /// `request_timeout_secs` outside [`REQUEST_TIMEOUT_SECS_RANGE`].
     pub fn from_config(
         config: &DialogflowConfig,
         http: reqwest::Client,
@@ -73,11 +78,13 @@ impl DialogflowEngine {
         match config {
             DialogflowConfig::V1(c) => Self::v1(c, http),
             DialogflowConfig::Es(c) => {
-                let tokens = service_account(&c.service_account, http.clone())?;
+                let timeout = request_timeout(c.request_timeout_secs)?;
+                let tokens = service_account(&c.service_account, http.clone(), timeout)?;
                 Self::es(c, http, tokens)
             }
             DialogflowConfig::Cx(c) => {
-                let tokens = service_account(&c.service_account, http.clone())?;
+                let timeout = request_timeout(c.request_timeout_secs)?;
+                let tokens = service_account(&c.service_account, http.clone(), timeout)?;
                 Self::cx(c, http, tokens)
             }
         }
@@ -87,7 +94,8 @@ impl DialogflowEngine {
     ///
     /// # Errors
     ///
-    /// An empty token or language.
+    /// An empty token or language, a `request_timeout_secs` outside
+    /// [`REQUEST_TIMEOUT_SECS_RANGE`].
     pub fn v1(config: &V1Config, http: reqwest::Client) -> Result<Self, DialogflowError> {
         Ok(Self {
             api: Api::V1(V1Api::new(config, http)?),
@@ -99,13 +107,19 @@ impl DialogflowEngine {
     ///
     /// # Errors
     ///
-    /// An empty project or language, or an unusable base URL.
+    /// An empty project or language, an unusable base URL, a
+    /// `request_timeout_secs` outside [`REQUEST_TIMEOUT_SECS_RANGE`].
     pub fn es(
         config: &EsConfig,
         http: reqwest::Client,
         tokens: Arc<dyn TokenSource>,
     ) -> Result<Self, DialogflowError> {
-        let client = GoogleClient { http, tokens };
+        let timeout = request_timeout(config.request_timeout_secs)?;
+        let client = GoogleClient {
+            http,
+            tokens,
+            timeout,
+        };
         Ok(Self {
             api: Api::Es(EsApi::new(config, client)?),
         })
@@ -116,13 +130,19 @@ impl DialogflowEngine {
     ///
     /// # Errors
     ///
-    /// An empty project, location, agent or language, or an unusable base URL.
+    /// An empty project, location, agent or language, an unusable base URL,
+    /// a `request_timeout_secs` outside [`REQUEST_TIMEOUT_SECS_RANGE`].
     pub fn cx(
         config: &CxConfig,
         http: reqwest::Client,
         tokens: Arc<dyn TokenSource>,
     ) -> Result<Self, DialogflowError> {
-        let client = GoogleClient { http, tokens };
+        let timeout = request_timeout(config.request_timeout_secs)?;
+        let client = GoogleClient {
+            http,
+            tokens,
+            timeout,
+        };
         Ok(Self {
             api: Api::Cx(CxApi::new(config, client)?),
         })
@@ -199,6 +219,7 @@ impl BotEngine for DialogflowEngine {
 fn service_account(
     config: &ServiceAccountConfig,
     http: reqwest::Client,
+    timeout: Duration,
 ) -> Result<Arc<dyn TokenSource>, DialogflowError> {
     let key = service_account_key(config)?;
     let source = ServiceAccountTokenSource::new(
@@ -206,8 +227,25 @@ fn service_account(
         &key,
         config.token_url.clone(),
         Some(config.scope.clone()),
-    )?;
+    )?
+    .with_request_timeout(timeout);
     Ok(Arc::new(source))
+}
+
+/// `request_timeout_secs`, checked against [`REQUEST_TIMEOUT_SECS_RANGE`].
+pub(crate) fn request_timeout(secs: u64) -> Result<Duration, DialogflowError> {
+    if REQUEST_TIMEOUT_SECS_RANGE.contains(&secs) {
+        Ok(Duration::from_secs(secs))
+    } else {
+        Err(DialogflowError::invalid(
+            "request_timeout_secs",
+            format!(
+                "is {secs}; write a number of seconds from {} to {} (default 20; there is no \"no timeout\")",
+                REQUEST_TIMEOUT_SECS_RANGE.start(),
+                REQUEST_TIMEOUT_SECS_RANGE.end()
+            ),
+        ))
+    }
 }
 
 /// The key from `key_file`, or from `client_email` + `private_key`.

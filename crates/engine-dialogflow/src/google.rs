@@ -2,6 +2,7 @@
 //! [`TokenSource`], one retry with a fresh token when Dialogflow answers 401.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use connector_core::{EngineError, ErrorCode};
 use reqwest::StatusCode;
@@ -15,6 +16,8 @@ use crate::http;
 pub(crate) struct GoogleClient {
     pub(crate) http: reqwest::Client,
     pub(crate) tokens: Arc<dyn TokenSource>,
+    /// The timeout of each call.
+    pub(crate) timeout: Duration,
 }
 
 impl GoogleClient {
@@ -24,7 +27,7 @@ impl GoogleClient {
         url: &Url,
         body: &Value,
         code: &ErrorCode,
-    ) -> Result<String, EngineError> {
+    ) -> Result<Vec<u8>, EngineError> {
         let mut retried = false;
         loop {
             let token = self.tokens.token().await?;
@@ -32,6 +35,7 @@ impl GoogleClient {
                 .http
                 .post(url.clone())
                 .bearer_auth(token.expose())
+                .timeout(self.timeout)
                 .json(body);
             let response = http::execute(request, code, "Dialogflow").await?;
             if response.status == StatusCode::UNAUTHORIZED && !retried {

@@ -1,4 +1,10 @@
 //! Sending a request and sorting failures into transient and permanent ones.
+//!
+//! Bodies are read up to 1 MiB. Error messages carry the HTTP status and the
+//! vendor's error code when it is one of the documented ones (Google's
+//! `error.status`, OAuth's `error`, V1's `status.errorType`), never text of
+//! the answer: they reach the dashboard and the management API. The vendor's
+//! message is logged.
 
 use std::time::Duration;
 
@@ -6,15 +12,19 @@ use connector_core::{EngineError, ErrorCode};
 use reqwest::StatusCode;
 use serde::Deserialize;
 
+use crate::upstream;
+
 /// What came back from the server, before its status is judged.
 pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) retry_after: Option<Duration>,
-    pub(crate) body: String,
+    pub(crate) body: Vec<u8>,
 }
 
-/// Sends `request` and reads the whole body. Network failures (connect,
-/// timeout, a body cut short) are transient.
+/// Sends `request` and reads the body, at most 1 MiB. Network failures
+/// (connect, timeout, a body cut short) are transient; a 2xx body over the
+/// limit is permanent. The body of an error answer is only used for its
+/// error code, so one that cannot be read is left empty.
 pub(crate) async fn execute(
     request: reqwest::RequestBuilder,
     code: &ErrorCode,
@@ -22,13 +32,12 @@ pub(crate) async fn execute(
 ) -> Result<RawResponse, EngineError> {
     let response = request.send().await.map_err(|e| network(e, code, what))?;
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs);
-    let body = response.text().await.map_err(|e| network(e, code, what))?;
+    let retry_after = upstream::retry_after(response.headers());
+    let body = match upstream::body(response, code, what).await {
+        Ok(body) => body,
+        Err(e) if status.is_success() => return Err(e),
+        Err(_) => Vec::new(),
+    };
     Ok(RawResponse {
         status,
         retry_after,
@@ -41,7 +50,7 @@ pub(crate) async fn send(
     request: reqwest::RequestBuilder,
     code: &ErrorCode,
     what: &str,
-) -> Result<String, EngineError> {
+) -> Result<Vec<u8>, EngineError> {
     check(execute(request, code, what).await?, code, what)
 }
 
@@ -51,16 +60,19 @@ pub(crate) fn check(
     response: RawResponse,
     code: &ErrorCode,
     what: &str,
-) -> Result<String, EngineError> {
+) -> Result<Vec<u8>, EngineError> {
     let status = response.status;
     if status.is_success() {
         return Ok(response.body);
     }
-    let message = format!(
-        "{what} answered HTTP {}: {}",
-        status.as_u16(),
-        describe(&response.body)
-    );
+    let (vendor_code, vendor_message) = describe(&response.body);
+    if let Some(vendor_message) = &vendor_message {
+        tracing::warn!(status = status.as_u16(), vendor_code, vendor_message = ?vendor_message, "{what} failed");
+    }
+    let message = match vendor_code {
+        Some(vendor) => format!("{what} answered HTTP {} ({vendor})", status.as_u16()),
+        None => format!("{what} answered HTTP {}", status.as_u16()),
+    };
     let code = code.clone();
     Err(
         if status == StatusCode::TOO_MANY_REQUESTS
@@ -131,27 +143,54 @@ struct V1Status {
     error_details: Option<String>,
 }
 
-/// A short description of an error body for the operator.
-pub(crate) fn describe(body: &str) -> String {
-    let joined = |a: Option<String>, b: Option<String>| match (a, b) {
-        (Some(a), Some(b)) => format!("{a}: {b}"),
-        (Some(x), None) | (None, Some(x)) => x,
-        (None, None) => "no details".to_owned(),
-    };
-    match serde_json::from_str::<ErrorBody>(body) {
-        Ok(ErrorBody::Google { error }) => joined(error.status, error.message),
+/// The most of a vendor message that is logged.
+const LOGGED_MESSAGE_CHARS: usize = 300;
+
+/// An error body's code (for the error message; only one of the vendor's
+/// documented codes, e.g. `PERMISSION_DENIED`) and its free-text message
+/// (for the log only, at most 300 characters).
+pub(crate) fn describe(body: &[u8]) -> (Option<&'static str>, Option<String>) {
+    let (code, message) = match serde_json::from_slice::<ErrorBody>(body) {
+        Ok(ErrorBody::Google { error }) => (
+            error.status.as_deref().and_then(upstream::google_status),
+            error.message,
+        ),
         Ok(ErrorBody::OAuth {
             error,
             error_description,
-        }) => joined(Some(error), error_description),
-        Ok(ErrorBody::V1 { status }) => joined(status.error_type, status.error_details),
-        Err(_) => {
-            let trimmed = body.trim();
-            if trimmed.is_empty() {
-                "empty body".to_owned()
-            } else {
-                trimmed.chars().take(300).collect()
-            }
-        }
+        }) => (upstream::oauth_error(&error), error_description),
+        Ok(ErrorBody::V1 { status }) => (
+            status
+                .error_type
+                .as_deref()
+                .and_then(upstream::v1_error_type),
+            status.error_details,
+        ),
+        Err(_) => (None, None),
+    };
+    (
+        code,
+        message.map(|m| m.chars().take(LOGGED_MESSAGE_CHARS).collect()),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_documented_codes_reach_the_error_message() {
+        let google = br#"{"error":{"code":403,"status":"PERMISSION_DENIED","message":"SECRET"}}"#;
+        assert_eq!(
+            describe(google),
+            (Some("PERMISSION_DENIED"), Some("SECRET".into()))
+        );
+        let oauth = br#"{"error":"invalid_grant","error_description":"SECRET"}"#;
+        assert_eq!(describe(oauth).0, Some("invalid_grant"));
+        let v1 = br#"{"status":{"code":400,"errorType":"bad_request","errorDetails":"SECRET"}}"#;
+        assert_eq!(describe(v1).0, Some("bad_request"));
+        let prose = br#"{"error":"SECRET-INTERNAL-PAGE"}"#;
+        assert_eq!(describe(prose).0, None);
+        assert_eq!(describe(b"<html>SECRET</html>"), (None, None));
     }
 }

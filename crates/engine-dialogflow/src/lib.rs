@@ -17,8 +17,15 @@
 //! `docs/engines/dialogflow.md` explains how to build a bot for each output
 //! and action, and lists the error codes.
 //!
+//! Every call (detectIntent, V1 `query`, the token request) has a timeout,
+//! `request_timeout_secs` (20 s by default, 1 to 300 s). Answers are read up
+//! to 1 MiB ([`connector_http::DEFAULT_BODY_LIMIT`]); a token's `expires_in`
+//! counts for at most 24 h; error messages carry the HTTP status and
+//! Google's documented `status` code, never text of the answer (they reach
+//! the dashboard and the management API).
+//!
 //! Dependencies: `reqwest` (one shared HTTP client for the API and the token
-//! endpoint), `jsonwebtoken` with the `aws_lc_rs` backend (signs the RS256 JWT
+//! endpoint), `connector-http` (bounded body reads), `jsonwebtoken` with the `aws_lc_rs` backend (signs the RS256 JWT
 //! of the service-account grant; `aws-lc-rs` is already the TLS backend of
 //! `reqwest`, so it adds no second crypto stack), `tokio`'s `sync` and `time`
 //! (single-flight token refresh, expiry clock), `serde`/`serde_json`
@@ -92,12 +99,13 @@ mod http;
 mod payload;
 mod query;
 mod reply;
+mod upstream;
 mod v1;
 
 pub use auth::{ServiceAccountKey, ServiceAccountTokenSource, StaticToken, TokenSource};
 pub use config::{
-    CLOUD_PLATFORM_SCOPE, CxConfig, DialogflowConfig, EsConfig, GOOGLE_TOKEN_URL,
-    ServiceAccountConfig, V1Config,
+    CLOUD_PLATFORM_SCOPE, CxConfig, DEFAULT_REQUEST_TIMEOUT_SECS, DialogflowConfig, EsConfig,
+    GOOGLE_TOKEN_URL, REQUEST_TIMEOUT_SECS_RANGE, ServiceAccountConfig, V1Config,
 };
 pub use engine::{ApiVersion, DialogflowEngine, TEST_CONNECTION_SESSION};
 pub use error::{DialogflowError, codes};

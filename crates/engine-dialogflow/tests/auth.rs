@@ -1,5 +1,5 @@
 //! The service-account flow: the signed JWT, the token exchange, caching,
-//! refresh before expiry (paused clock), single-flight refresh, 401 retry,
+//! refresh before expiry (clock moved between calls), single-flight refresh, 401 retry,
 //! and token endpoint failures.
 
 mod common;
@@ -18,13 +18,11 @@ use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, ResponseTemplate, matchers};
 
 fn es_with_service_account(server: &MockServer) -> DialogflowEngine {
-    // No pooled connections: their idle timers would let a paused clock jump
-    // ahead on its own while a request waits for the mock server.
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    DialogflowEngine::from_config(&DialogflowConfig::Es(es_config(server)), client).unwrap()
+    DialogflowEngine::from_config(
+        &DialogflowConfig::Es(es_config(server)),
+        reqwest::Client::new(),
+    )
+    .unwrap()
 }
 
 async fn detect_intent_for(server: &MockServer, token: &str, text: &str) {
@@ -89,7 +87,7 @@ async fn the_jwt_bearer_grant_is_signed_for_the_service_account() {
     assert_eq!(decoded.claims["exp"].as_u64().unwrap() - iat, 3600);
 }
 
-#[tokio::test(start_paused = true)]
+#[tokio::test]
 async fn the_token_is_cached_then_refreshed_before_it_expires() {
     let server = MockServer::start().await;
     Mock::given(matchers::path("/token"))
@@ -110,13 +108,13 @@ async fn the_token_is_cached_then_refreshed_before_it_expires() {
         texts(handle(&engine, &text_event("a")).await.unwrap()),
         [Output::text("with first")]
     );
-    tokio::time::advance(Duration::from_secs(3500)).await;
+    jump(Duration::from_secs(3500)).await;
     assert_eq!(
         texts(handle(&engine, &text_event("b")).await.unwrap()),
         [Output::text("with first")]
     );
     // 3,541 s after the fetch: less than a minute left, so it is replaced.
-    tokio::time::advance(Duration::from_secs(41)).await;
+    jump(Duration::from_secs(41)).await;
     assert_eq!(
         texts(handle(&engine, &text_event("c")).await.unwrap()),
         [Output::text("with second")]
@@ -207,8 +205,9 @@ async fn a_second_401_is_an_unauthorized_error() {
         panic!("{err:?}")
     };
     assert_eq!(code, &codes::SEND_QUERY);
+    assert!(message.contains("HTTP 401 (UNAUTHENTICATED)"), "{message}");
     assert!(
-        message.contains("UNAUTHENTICATED: Request had invalid authentication credentials."),
+        !message.contains("invalid authentication credentials"),
         "{message}"
     );
 }
@@ -237,10 +236,10 @@ async fn token_endpoint_failures_are_auth_errors() {
     assert_eq!(err.code(), &codes::AUTH);
     assert!(!err.is_transient());
     assert!(
-        err.to_string()
-            .contains("invalid_grant: Invalid JWT Signature."),
+        err.to_string().contains("HTTP 400 (invalid_grant)"),
         "{err}"
     );
+    assert!(!err.to_string().contains("Invalid JWT Signature."), "{err}");
 
     let err = handle(&engine, &text_event("hi")).await.unwrap_err();
     assert_eq!(err.code(), &codes::AUTH);

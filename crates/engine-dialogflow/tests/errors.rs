@@ -40,9 +40,11 @@ async fn rate_limits_and_server_errors_are_transient() {
     assert_eq!(err.retry_after(), Some(Duration::from_secs(30)));
     assert!(
         err.to_string()
-            .contains("RESOURCE_EXHAUSTED: Quota exceeded"),
+            .contains("Dialogflow answered HTTP 429 (RESOURCE_EXHAUSTED)"),
         "{err}"
     );
+    // Google's free-text message is logged, not repeated in the error.
+    assert!(!err.to_string().contains("Quota exceeded"), "{err}");
 
     let err = failing(google_error(
         503,
@@ -56,7 +58,7 @@ async fn rate_limits_and_server_errors_are_transient() {
 
     let err = failing(ResponseTemplate::new(500).set_body_string("")).await;
     assert!(err.is_transient());
-    assert!(err.to_string().contains("empty body"), "{err}");
+    assert!(err.to_string().contains("HTTP 500"), "{err}");
 }
 
 #[tokio::test]
@@ -71,10 +73,7 @@ async fn client_errors_are_permanent_and_credential_errors_unauthorized() {
         panic!("{err:?}")
     };
     assert_eq!(code, &codes::SEND_QUERY);
-    assert!(
-        message.contains("INVALID_ARGUMENT: Session id is too long"),
-        "{message}"
-    );
+    assert!(message.contains("HTTP 400 (INVALID_ARGUMENT)"), "{message}");
 
     let err = failing(google_error(404, "NOT_FOUND", "Agent not found")).await;
     assert!(matches!(err, EngineError::Permanent { .. }), "{err:?}");
@@ -135,11 +134,9 @@ async fn timeouts_and_refused_connections_are_transient() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_millis(100))
-        .build()
-        .unwrap();
-    let engine = DialogflowEngine::es(&es_config(&server), client, static_token()).unwrap();
+    let mut config = es_config(&server);
+    config.request_timeout_secs = 1;
+    let engine = DialogflowEngine::es(&config, reqwest::Client::new(), static_token()).unwrap();
     let err = handle(&engine, &text_event("hi")).await.unwrap_err();
     assert!(err.is_transient());
     assert!(err.to_string().contains("timed out"), "{err}");
@@ -184,7 +181,7 @@ async fn test_connection_sends_welcome_in_its_own_session_with_its_own_code() {
         err.code(),
         &ErrorCode::from_static("engine.dialogflow.test-connection")
     );
-    assert!(err.to_string().contains("Agent does not exist"), "{err}");
+    assert!(err.to_string().contains("HTTP 404 (NOT_FOUND)"), "{err}");
 }
 
 #[tokio::test]

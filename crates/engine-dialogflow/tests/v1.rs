@@ -149,8 +149,9 @@ async fn error_statuses_in_the_body_and_in_http() {
         panic!("{err:?}")
     };
     assert_eq!(code, &codes::SEND_QUERY);
+    assert!(message.contains("HTTP 401 (unauthorized)"), "{message}");
     assert!(
-        message.contains("unauthorized: Authentication parameters missing"),
+        !message.contains("Authentication parameters missing"),
         "{message}"
     );
     let err = handle(&engine, &text_event("x")).await.unwrap_err();

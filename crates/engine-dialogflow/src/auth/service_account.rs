@@ -13,17 +13,21 @@ use tokio::time::Instant;
 use url::Url;
 
 use super::TokenSource;
-use crate::config::{CLOUD_PLATFORM_SCOPE, GOOGLE_TOKEN_URL};
+use crate::config::{CLOUD_PLATFORM_SCOPE, DEFAULT_REQUEST_TIMEOUT_SECS, GOOGLE_TOKEN_URL};
 use crate::error::{DialogflowError, codes};
-use crate::http;
+use crate::{http, upstream};
 
 /// The lifetime requested for the signed assertion; Google accepts at most one hour.
 const ASSERTION_LIFETIME: u64 = 3600;
 /// A token is replaced this long before Google says it expires, so a call
 /// never leaves with a token that dies in flight.
 const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-/// Assumed lifetime when the token response omits `expires_in` (Google's is one hour).
+/// Assumed lifetime when the token response omits `expires_in`, or sends
+/// zero, a negative number or no number (Google's is one hour). A lifetime
+/// over 24 h counts as 24 h.
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// The shortest and longest timeout [`ServiceAccountTokenSource::with_request_timeout`] sets.
+const TIMEOUT_RANGE: (Duration, Duration) = (Duration::from_millis(1), Duration::from_secs(300));
 const JWT_BEARER_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /// The fields of a Google service-account key file this crate uses. Other
@@ -82,7 +86,7 @@ struct Claims<'a> {
 struct TokenResponse {
     access_token: String,
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<serde_json::Value>,
 }
 
 #[derive(Clone)]
@@ -94,9 +98,12 @@ struct CachedToken {
 /// Tokens for a service account, fetched with a signed JWT and cached.
 ///
 /// A token is reused until a minute before it expires (half its lifetime when
-/// it lives under two minutes). Concurrent callers share one refresh: the cache
-/// lock is held while a token is fetched, so a burst of conversations costs one
-/// call to the token endpoint.
+/// it lives under two minutes; an `expires_in` over 24 h counts as 24 h).
+/// Concurrent callers share one refresh: the cache lock is held while a token
+/// is fetched, so a burst of conversations costs one call to the token
+/// endpoint. Each token request times out after 20 s
+/// ([`DEFAULT_REQUEST_TIMEOUT_SECS`]) unless
+/// [`with_request_timeout`](Self::with_request_timeout) says otherwise.
 pub struct ServiceAccountTokenSource {
     client: reqwest::Client,
     client_email: String,
@@ -104,6 +111,7 @@ pub struct ServiceAccountTokenSource {
     signing_key: EncodingKey,
     token_url: Url,
     scope: String,
+    timeout: Duration,
     cache: Mutex<Option<CachedToken>>,
 }
 
@@ -158,11 +166,21 @@ impl ServiceAccountTokenSource {
             signing_key,
             token_url,
             scope: scope.unwrap_or_else(|| CLOUD_PLATFORM_SCOPE.to_owned()),
+            timeout: Duration::from_secs(DEFAULT_REQUEST_TIMEOUT_SECS),
             cache: Mutex::new(None),
         };
         // Sign once now so a key that parses but cannot sign fails at start-up.
         source.assertion().map_err(DialogflowError::PrivateKey)?;
         Ok(source)
+    }
+
+    /// Sets the timeout of each token request (default 20 s), kept between
+    /// 1 ms and 300 s so that an endpoint that never answers cannot hold the
+    /// engine.
+    #[must_use]
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout.clamp(TIMEOUT_RANGE.0, TIMEOUT_RANGE.1);
+        self
     }
 
     /// The signed JWT sent as `assertion`.
@@ -177,7 +195,7 @@ impl ServiceAccountTokenSource {
             scope: &self.scope,
             aud: self.token_url.as_str(),
             iat: now,
-            exp: now + ASSERTION_LIFETIME,
+            exp: now.saturating_add(ASSERTION_LIFETIME),
         };
         jsonwebtoken::encode(&header, &claims, &self.signing_key)
     }
@@ -189,17 +207,19 @@ impl ServiceAccountTokenSource {
         let request = self
             .client
             .post(self.token_url.clone())
+            .timeout(self.timeout)
             .form(&[("grant_type", JWT_BEARER_GRANT), ("assertion", &assertion)]);
         let body = http::send(request, &codes::AUTH, "the OAuth token endpoint").await?;
         let parsed: TokenResponse =
-            serde_json::from_str(&body).map_err(|e| EngineError::InvalidResponse {
+            serde_json::from_slice(&body).map_err(|e| EngineError::InvalidResponse {
                 code: codes::AUTH,
-                message: format!("the token endpoint's answer is not a token: {e}"),
-                body: body.clone(),
+                message: format!(
+                    "the token endpoint's answer is not a token: {}",
+                    upstream::json_problem(&e)
+                ),
+                body: String::from_utf8_lossy(&body).into_owned(),
             })?;
-        let lifetime = parsed
-            .expires_in
-            .map_or(DEFAULT_TOKEN_LIFETIME, Duration::from_secs);
+        let lifetime = upstream::token_lifetime(parsed.expires_in.as_ref(), DEFAULT_TOKEN_LIFETIME);
         let margin = if lifetime >= REFRESH_MARGIN * 2 {
             REFRESH_MARGIN
         } else {
@@ -210,9 +230,12 @@ impl ServiceAccountTokenSource {
             lifetime_s = lifetime.as_secs(),
             "fetched a Dialogflow access token"
         );
+        // The lifetime is at most a day; an `Instant` that cannot hold it
+        // anyway means the token is not reused.
+        let now = Instant::now();
         Ok(CachedToken {
             token: Secret::new(parsed.access_token),
-            refresh_at: Instant::now() + (lifetime - margin),
+            refresh_at: now.checked_add(lifetime - margin).unwrap_or(now),
         })
     }
 }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::reply::{ReplyBuilder, invalid};
+use crate::upstream;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -48,9 +49,18 @@ struct TextMessage {
 
 /// The reply for a CX answer: `responseMessages` in order; actions come from
 /// custom payloads, and more than one is an error.
-pub(super) fn reply(body: &str) -> Result<BotReply, EngineError> {
-    let parsed: DetectIntentResponse = serde_json::from_str(body)
-        .map_err(|e| invalid(format!("not a detectIntent response: {e}"), body))?;
+pub(super) fn reply(bytes: &[u8]) -> Result<BotReply, EngineError> {
+    // Valid JSON is UTF-8, so after a successful parse this borrows.
+    let body = &String::from_utf8_lossy(bytes);
+    let parsed: DetectIntentResponse = serde_json::from_slice(bytes).map_err(|e| {
+        invalid(
+            format!(
+                "not a detectIntent response: {}",
+                upstream::json_problem(&e)
+            ),
+            body,
+        )
+    })?;
     let result = parsed
         .query_result
         .ok_or_else(|| invalid("the detectIntent response has no `queryResult`", body))?;

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::action;
 use crate::reply::{ReplyBuilder, invalid};
+use crate::upstream;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,9 +79,18 @@ impl Message {
 
 /// The reply for an ES answer: `fulfillmentMessages` in order (text, LivePerson
 /// payloads, native quick replies), then the intent's action and parameters.
-pub(super) fn reply(body: &str) -> Result<BotReply, EngineError> {
-    let parsed: DetectIntentResponse = serde_json::from_str(body)
-        .map_err(|e| invalid(format!("not a detectIntent response: {e}"), body))?;
+pub(super) fn reply(bytes: &[u8]) -> Result<BotReply, EngineError> {
+    // Valid JSON is UTF-8, so after a successful parse this borrows.
+    let body = &String::from_utf8_lossy(bytes);
+    let parsed: DetectIntentResponse = serde_json::from_slice(bytes).map_err(|e| {
+        invalid(
+            format!(
+                "not a detectIntent response: {}",
+                upstream::json_problem(&e)
+            ),
+            body,
+        )
+    })?;
     let result = parsed
         .query_result
         .ok_or_else(|| invalid("the detectIntent response has no `queryResult`", body))?;

@@ -3,6 +3,8 @@
 
 mod response;
 
+use std::time::Duration;
+
 use connector_core::{BotReply, EngineError, ErrorCode, Secret};
 use serde_json::{Value, json};
 use url::Url;
@@ -18,6 +20,7 @@ pub(crate) struct V1Api {
     url: Url,
     token: Secret,
     language: String,
+    timeout: Duration,
     pub(crate) char_limit: usize,
 }
 
@@ -30,6 +33,7 @@ impl V1Api {
             ));
         }
         crate::engine::non_empty("language", &config.language)?;
+        let timeout = crate::engine::request_timeout(config.request_timeout_secs)?;
         let mut url = config.query_url.clone();
         url.query_pairs_mut()
             .append_pair("v", &config.protocol_version);
@@ -38,6 +42,7 @@ impl V1Api {
             url,
             token: config.client_access_token.clone(),
             language: config.language.clone(),
+            timeout,
             char_limit: config.char_limit,
         })
     }
@@ -54,6 +59,7 @@ impl V1Api {
             .http
             .post(self.url.clone())
             .bearer_auth(self.token.expose())
+            .timeout(self.timeout)
             .header(
                 reqwest::header::CONTENT_TYPE,
                 "application/json; charset=utf-8",

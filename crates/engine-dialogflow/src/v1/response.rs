@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use crate::action;
 use crate::http::{self, RawResponse};
 use crate::reply::{ReplyBuilder, invalid};
+use crate::upstream;
 
 #[derive(Deserialize)]
 struct QueryResponse {
@@ -70,9 +71,15 @@ impl Message {
 
 /// The reply for a V1 answer: `result.fulfillment.messages` (or `speech`),
 /// then `result.action` with `result.parameters`.
-pub(super) fn reply(body: &str, code: &ErrorCode) -> Result<BotReply, EngineError> {
-    let parsed: QueryResponse = serde_json::from_str(body)
-        .map_err(|e| invalid(format!("not a V1 query response: {e}"), body))?;
+pub(super) fn reply(bytes: &[u8], code: &ErrorCode) -> Result<BotReply, EngineError> {
+    // Valid JSON is UTF-8, so after a successful parse this borrows.
+    let body = &String::from_utf8_lossy(bytes);
+    let parsed: QueryResponse = serde_json::from_slice(bytes).map_err(|e| {
+        invalid(
+            format!("not a V1 query response: {}", upstream::json_problem(&e)),
+            body,
+        )
+    })?;
     // V1 repeats the HTTP status in `status.code`; an error there with a 2xx
     // HTTP status is judged as if it were the HTTP status.
     if let Some(code_number) = parsed.status.as_ref().and_then(|s| s.code)
@@ -82,7 +89,7 @@ pub(super) fn reply(body: &str, code: &ErrorCode) -> Result<BotReply, EngineErro
         let raw = RawResponse {
             status,
             retry_after: None,
-            body: body.to_owned(),
+            body: bytes.to_vec(),
         };
         return http::check(raw, code, "Dialogflow V1").map(|_| BotReply::new());
     }

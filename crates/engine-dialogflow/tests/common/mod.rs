@@ -155,6 +155,17 @@ pub fn form(request: &Request) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Moves tokio's clock forward by `by` between two calls, while no request
+/// waits on a socket: pause, advance, resume. (A test started paused would
+/// let the clock jump to a request's timeout while wiremock, on its own
+/// threads, is still answering.) Needs `#[tokio::test]`'s current-thread
+/// runtime.
+pub async fn jump(by: std::time::Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
+}
+
 /// An OAuth token answer.
 pub fn token_answer(token: &str, expires_in: u64) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(
