@@ -1,5 +1,6 @@
 //! The engine configuration, as the bot-connector binary reads it from TOML.
 
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use connector_core::Secret;
@@ -16,6 +17,10 @@ pub const DEFAULT_V2_VERSION: &str = "2023-06-15";
 pub const DEFAULT_IAM_URL: &str = "https://iam.cloud.ibm.com/identity/token";
 /// How long one HTTP call to Watson or IAM may take, when not configured.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The allowed `request_timeout_secs`: 1 to 300 seconds. There is no "no
+/// timeout": a service that never answers would hold a conversation (and a
+/// Test Connection) forever.
+pub const REQUEST_TIMEOUT_SECS_RANGE: RangeInclusive<u64> = 1..=300;
 
 /// Which Watson Assistant API the bot uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,8 +135,8 @@ pub struct WatsonConfig {
     pub stateless: bool,
     /// Credentials.
     pub auth: AuthConfig,
-    /// Timeout of one HTTP call, in seconds (default 20). `0` sets none, leaving
-    /// the HTTP client's own timeouts and the runtime's engine timeout.
+    /// Timeout of one HTTP call to Watson or IAM, in seconds: 1 to 300
+    /// ([`REQUEST_TIMEOUT_SECS_RANGE`]). Absent: 20 ([`DEFAULT_REQUEST_TIMEOUT`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_timeout_secs: Option<u64>,
     /// Show only `output.generic` items without `channels`, or whose `channels`
@@ -187,10 +192,11 @@ impl WatsonConfig {
         self
     }
 
-    /// Sets the per-call timeout (whole seconds); `None` sets none.
+    /// Sets the per-call timeout, in whole seconds (a shorter one counts as
+    /// 1 s). The engine accepts 1 to 300 s ([`REQUEST_TIMEOUT_SECS_RANGE`]).
     #[must_use]
-    pub fn with_request_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.request_timeout_secs = Some(timeout.map_or(0, |t| t.as_secs().max(1)));
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout_secs = Some(timeout.as_secs().max(1));
         self
     }
 
@@ -211,14 +217,13 @@ impl WatsonConfig {
         }
     }
 
-    /// The per-call timeout, if any.
+    /// The per-call timeout: `request_timeout_secs`, or
+    /// [`DEFAULT_REQUEST_TIMEOUT`]. The engine rejects a value outside
+    /// [`REQUEST_TIMEOUT_SECS_RANGE`] when it is built.
     #[must_use]
-    pub fn request_timeout(&self) -> Option<Duration> {
-        match self.request_timeout_secs {
-            None => Some(DEFAULT_REQUEST_TIMEOUT),
-            Some(0) => None,
-            Some(secs) => Some(Duration::from_secs(secs)),
-        }
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout_secs
+            .map_or(DEFAULT_REQUEST_TIMEOUT, Duration::from_secs)
     }
 
     /// Checks the configuration and returns the id of the assistant or workspace.
@@ -227,6 +232,18 @@ impl WatsonConfig {
             return Err(WatsonError::invalid(
                 "url",
                 "must be an http(s) URL such as https://api.us-south.assistant.watson.cloud.ibm.com/instances/<id>",
+            ));
+        }
+        if let Some(secs) = self.request_timeout_secs
+            && !REQUEST_TIMEOUT_SECS_RANGE.contains(&secs)
+        {
+            return Err(WatsonError::invalid(
+                "request_timeout_secs",
+                format!(
+                    "is {secs}; write a number of seconds from {} to {} (default 20; there is no \"no timeout\")",
+                    REQUEST_TIMEOUT_SECS_RANGE.start(),
+                    REQUEST_TIMEOUT_SECS_RANGE.end()
+                ),
             ));
         }
         let version = self.version_date();

@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::auth::Authenticator;
 use crate::status::{HttpFailure, TRANSACTION_ID, transport_error};
+use crate::upstream;
 
 /// Why a call failed: an HTTP error answer (the caller decides, e.g. on an
 /// invalid session), or an error that is final already.
@@ -35,7 +36,7 @@ pub(crate) struct WatsonClient {
     auth: Authenticator,
     base: Url,
     version: String,
-    timeout: Option<Duration>,
+    timeout: Duration,
 }
 
 impl WatsonClient {
@@ -44,7 +45,7 @@ impl WatsonClient {
         auth: Authenticator,
         base: Url,
         version: String,
-        timeout: Option<Duration>,
+        timeout: Duration,
     ) -> Self {
         Self {
             client,
@@ -83,10 +84,8 @@ impl WatsonClient {
             let mut request = self
                 .client
                 .request(method.clone(), url.clone())
-                .header(ACCEPT, "application/json");
-            if let Some(timeout) = self.timeout {
-                request = request.timeout(timeout);
-            }
+                .header(ACCEPT, "application/json")
+                .timeout(self.timeout);
             if let Some(body) = body {
                 request = request.json(body);
             }
@@ -97,14 +96,16 @@ impl WatsonClient {
                 .map_err(|e| CallError::Engine(transport_error(code.clone(), what, &e)))?;
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response
-                .bytes()
-                .await
-                .map_err(|e| CallError::Engine(transport_error(code.clone(), what, &e)))?;
+            let bytes = match upstream::body(response, code, what).await {
+                Ok(bytes) => bytes,
+                Err(e) if status.is_success() => return Err(CallError::Engine(e)),
+                // An error answer is only read for its code and message.
+                Err(_) => Vec::new(),
+            };
             let transaction = headers.get(TRANSACTION_ID).and_then(|v| v.to_str().ok());
             tracing::debug!(%status, transaction_id = transaction, "{what}");
             if status.is_success() {
-                return Ok(bytes.to_vec());
+                return Ok(bytes);
             }
             if status == StatusCode::UNAUTHORIZED
                 && !retried
@@ -117,7 +118,7 @@ impl WatsonClient {
             tracing::warn!(
                 %status,
                 transaction_id = transaction,
-                message = %failure.message,
+                message = ?failure.message,
                 "{what} failed"
             );
             return Err(CallError::Http(failure));

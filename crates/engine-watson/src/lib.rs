@@ -23,12 +23,19 @@
 //!   username/password, or a bearer token.
 //! - **Errors:** [`EngineError`](connector_core::EngineError)s with the codes in
 //!   [`codes`]: transient for timeouts, 429 and 5xx; permanent for other 4xx
-//!   and unreadable answers.
+//!   and unreadable answers. Messages carry the HTTP status, IAM's error code
+//!   and the transaction id, never text of the answer (they reach the
+//!   dashboard and the management API).
+//! - **Limits:** every call to Watson or IAM has a timeout
+//!   (`request_timeout_secs`, 20 s by default, 1 to 300 s); answers are read
+//!   up to 1 MiB ([`connector_http::DEFAULT_BODY_LIMIT`]); an IAM token's
+//!   lifetime counts for at most 24 h, a `Retry-After` for at most 300 s.
 //!
 //! The guide is `docs/engines/watson.md`: configuration, how to build each
 //! output and action in Watson, limits, and LivePerson's error codes.
 //!
-//! Dependencies: `connector-core` (the engine contract), `reqwest` (HTTP; one
+//! Dependencies: `connector-core` (the engine contract), `connector-http`
+//! (bounded body reads), `reqwest` (HTTP; one
 //! client shared by IAM and Watson calls, injectable with
 //! [`WatsonEngine::with_client`]), `serde`/`serde_json` (hand-written, tolerant
 //! wire types; no IBM SDK exists for Rust), `tokio` (`sync::Mutex` so one
@@ -81,13 +88,14 @@ mod inbound;
 mod parse;
 mod state;
 mod status;
+mod upstream;
 mod v1;
 mod v2;
 mod wire;
 
 pub use config::{
     AuthConfig, DEFAULT_IAM_URL, DEFAULT_REQUEST_TIMEOUT, DEFAULT_V1_VERSION, DEFAULT_V2_VERSION,
-    WatsonApi, WatsonConfig,
+    REQUEST_TIMEOUT_SECS_RANGE, WatsonApi, WatsonConfig,
 };
 pub use connector_core;
 pub use engine::WatsonEngine;

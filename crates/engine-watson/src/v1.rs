@@ -45,7 +45,10 @@ pub(crate) async fn message(
 pub(crate) fn decode(bytes: &[u8]) -> Result<MessageResponse, EngineError> {
     serde_json::from_slice(bytes).map_err(|e| EngineError::InvalidResponse {
         code: codes::PARSE_MESSAGE,
-        message: format!("not a Watson message response: {e}"),
+        message: format!(
+            "not a Watson message response: {}",
+            crate::upstream::json_problem(&e)
+        ),
         body: String::from_utf8_lossy(bytes).into_owned(),
     })
 }

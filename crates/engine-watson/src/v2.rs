@@ -165,7 +165,10 @@ pub(crate) async fn create_session(
     let created: SessionResponse =
         serde_json::from_slice(&bytes).map_err(|e| EngineError::InvalidResponse {
             code: codes::CREATE_SESSION,
-            message: format!("{what}: no `session_id` in the answer: {e}"),
+            message: format!(
+                "{what}: no `session_id` in the answer: {}",
+                crate::upstream::json_problem(&e)
+            ),
             body: String::from_utf8_lossy(&bytes).into_owned(),
         })?;
     Ok(created.session_id)

@@ -154,5 +154,6 @@ async fn test_connection_reads_the_workspace() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), &engine_watson::codes::TEST_CONNECTION);
-    assert!(err.to_string().contains("Resource not found"), "{err}");
+    assert!(err.to_string().contains("HTTP 404"), "{err}");
+    assert!(!err.to_string().contains("Resource not found"), "{err}");
 }

@@ -162,7 +162,10 @@ async fn invalid_session_after_recreation_is_the_invalid_session_error() {
         .unwrap_err();
     assert_eq!(err.code(), &codes::INVALID_SESSION);
     assert!(matches!(err, EngineError::Permanent { .. }), "{err:?}");
-    assert!(err.to_string().contains("Invalid Session"), "{err}");
+    assert!(
+        err.to_string().contains("HTTP 404 (invalid session)"),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -202,8 +205,9 @@ async fn create_session_failures_carry_the_create_session_code() {
         matches!(unknown, EngineError::Permanent { .. }),
         "{unknown:?}"
     );
+    assert!(unknown.to_string().contains("HTTP 404"), "{unknown}");
     assert!(
-        unknown.to_string().contains("Resource not found"),
+        !unknown.to_string().contains("Resource not found"),
         "{unknown}"
     );
 }

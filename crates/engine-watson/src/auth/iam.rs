@@ -11,19 +11,22 @@ use url::Url;
 
 use crate::error::codes;
 use crate::status::{HttpFailure, transport_error};
+use crate::upstream;
 
 /// IAM's grant type for API keys.
 const GRANT_TYPE: &str = "urn:ibm:params:oauth:grant-type:apikey";
 /// A token is not used in its last 10 seconds, as IBM's SDK core does.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
-/// The lifetime assumed when IAM names none (IAM tokens live about 60 minutes).
+/// The lifetime assumed when IAM names none, or zero, a negative number or
+/// no number (IAM tokens live about 60 minutes). A lifetime over 24 h counts
+/// as 24 h.
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
 
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: Option<String>,
-    expires_in: Option<u64>,
-    expiration: Option<u64>,
+    expires_in: Option<serde_json::Value>,
+    expiration: Option<serde_json::Value>,
 }
 
 struct CachedToken {
@@ -41,7 +44,7 @@ pub(crate) struct IamTokenManager {
     client: reqwest::Client,
     url: Url,
     apikey: Secret,
-    timeout: Option<Duration>,
+    timeout: Duration,
     cached: Mutex<Option<CachedToken>>,
 }
 
@@ -50,7 +53,7 @@ impl IamTokenManager {
         client: reqwest::Client,
         url: Url,
         apikey: Secret,
-        timeout: Option<Duration>,
+        timeout: Duration,
     ) -> Self {
         Self {
             client,
@@ -96,11 +99,10 @@ impl IamTokenManager {
     async fn exchange(&self) -> Result<CachedToken, EngineError> {
         let what = "IAM token request";
         let started = Instant::now();
-        let mut request = self.client.post(self.url.clone());
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
-        let response = request
+        let response = self
+            .client
+            .post(self.url.clone())
+            .timeout(self.timeout)
             .header(ACCEPT, "application/json")
             .form(&[
                 ("grant_type", GRANT_TYPE),
@@ -112,10 +114,12 @@ impl IamTokenManager {
             .map_err(|e| transport_error(codes::AUTH, what, &e))?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(codes::AUTH, what, &e))?;
+        let body = match upstream::body(response, &codes::AUTH, what).await {
+            Ok(body) => body,
+            Err(e) if status.is_success() => return Err(e),
+            // An error answer is only read for its code.
+            Err(_) => Vec::new(),
+        };
         if !status.is_success() {
             let failure = HttpFailure::new(status, &headers, &body);
             // IAM answers 400 to an unknown or malformed API key: a credentials
@@ -123,37 +127,48 @@ impl IamTokenManager {
             if status == reqwest::StatusCode::BAD_REQUEST {
                 return Err(EngineError::Unauthorized {
                     code: codes::AUTH,
-                    message: format!("{what}: HTTP 400: {}", failure.message),
+                    message: format!("{what}: {}", failure.describe()),
                 });
             }
             return Err(failure.into_engine_error(codes::AUTH, what));
         }
-        let parsed: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|e| invalid(format!("not IAM's token JSON: {e}"), &body))?;
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            invalid(
+                format!("not IAM's token JSON: {}", upstream::json_problem(&e)),
+                &body,
+            )
+        })?;
         let Some(token) = parsed.access_token.filter(|t| !t.is_empty()) else {
             return Err(invalid("no access_token in the answer".into(), &body));
         };
-        let lifetime = lifetime(parsed.expires_in, parsed.expiration);
+        let lifetime = lifetime(parsed.expires_in.as_ref(), parsed.expiration.as_ref());
+        // The lifetime is at most a day; an `Instant` that cannot hold it
+        // anyway means the token is not reused.
+        let at = |after: Duration| started.checked_add(after).unwrap_or(started);
         Ok(CachedToken {
             token: Secret::new(token),
-            refresh_at: started + lifetime.mul_f64(0.8),
-            usable_until: started + lifetime.saturating_sub(EXPIRY_MARGIN),
+            refresh_at: at(lifetime.mul_f64(0.8)),
+            usable_until: at(lifetime.saturating_sub(EXPIRY_MARGIN)),
         })
     }
 }
 
-/// The token's lifetime from `expires_in` (seconds) or else `expiration` (epoch seconds).
-fn lifetime(expires_in: Option<u64>, expiration: Option<u64>) -> Duration {
-    if let Some(secs) = expires_in.filter(|s| *s > 0) {
-        return Duration::from_secs(secs);
+/// The token's lifetime from `expires_in` (seconds) or else `expiration`
+/// (epoch seconds), at most [`upstream::MAX_TOKEN_LIFETIME`];
+/// [`ASSUMED_LIFETIME`] when neither is a usable number.
+fn lifetime(
+    expires_in: Option<&serde_json::Value>,
+    expiration: Option<&serde_json::Value>,
+) -> Duration {
+    let from_expires_in = upstream::token_lifetime(expires_in, Duration::ZERO);
+    if !from_expires_in.is_zero() {
+        return from_expires_in;
     }
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    match expiration {
-        Some(exp) if exp > now => Duration::from_secs(exp - now),
-        _ => ASSUMED_LIFETIME,
-    }
+        .map_or(0.0, |d| d.as_secs_f64());
+    let left = expiration.and_then(upstream::number).map(|exp| exp - now);
+    upstream::token_lifetime(left.map(serde_json::Value::from).as_ref(), ASSUMED_LIFETIME)
 }
 
 fn invalid(message: String, body: &[u8]) -> EngineError {
@@ -168,17 +183,35 @@ fn invalid(message: String, body: &[u8]) -> EngineError {
 mod tests {
     use super::*;
 
+    use serde_json::json;
+
     #[test]
     fn lifetime_prefers_expires_in_then_expiration() {
-        assert_eq!(lifetime(Some(3600), Some(1)), Duration::from_secs(3600));
+        let life = |expires_in: serde_json::Value, expiration: serde_json::Value| {
+            lifetime(Some(&expires_in), Some(&expiration))
+        };
+        assert_eq!(life(json!(3600), json!(1)), Duration::from_secs(3600));
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap()
             .as_secs();
-        let from_expiration = lifetime(None, Some(now + 1200));
+        let from_expiration = life(json!(null), json!(now + 1200));
         assert!(from_expiration <= Duration::from_secs(1200));
         assert!(from_expiration >= Duration::from_secs(1190));
-        assert_eq!(lifetime(None, Some(5)), ASSUMED_LIFETIME);
-        assert_eq!(lifetime(Some(0), None), ASSUMED_LIFETIME);
+        assert_eq!(life(json!(null), json!(5)), ASSUMED_LIFETIME);
+        assert_eq!(life(json!(0), json!(null)), ASSUMED_LIFETIME);
+        assert_eq!(lifetime(None, None), ASSUMED_LIFETIME);
+    }
+
+    #[test]
+    fn huge_and_negative_lifetimes_are_bounded() {
+        let day = upstream::MAX_TOKEN_LIFETIME;
+        assert_eq!(lifetime(Some(&json!(u64::MAX)), None), day);
+        assert_eq!(lifetime(None, Some(&json!(u64::MAX))), day);
+        assert_eq!(
+            lifetime(Some(&json!(-1)), Some(&json!(-1))),
+            ASSUMED_LIFETIME
+        );
+        assert_eq!(lifetime(Some(&json!(i64::MIN)), None), ASSUMED_LIFETIME);
     }
 }

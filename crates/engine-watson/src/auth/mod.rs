@@ -41,7 +41,7 @@ impl Authenticator {
     pub(crate) fn new(
         config: &AuthConfig,
         client: reqwest::Client,
-        timeout: Option<Duration>,
+        timeout: Duration,
     ) -> Result<Self, WatsonError> {
         Ok(match config {
             AuthConfig::Iam { apikey, iam_url } => {

@@ -255,8 +255,13 @@ impl Parser<'_, '_> {
 }
 
 fn typed<T: serde::de::DeserializeOwned>(raw: &Value, code: ErrorCode) -> Result<T, EngineError> {
-    serde_json::from_value(raw.clone())
-        .map_err(|e| invalid(code, &format!("unexpected shape: {e}"), raw))
+    serde_json::from_value(raw.clone()).map_err(|e| {
+        invalid(
+            code,
+            &format!("unexpected shape: {}", crate::upstream::json_problem(&e)),
+            raw,
+        )
+    })
 }
 
 /// An unusable part of Watson's answer, with the part as the raw body.

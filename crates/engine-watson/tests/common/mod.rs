@@ -76,14 +76,15 @@ pub fn v1_config(server: &MockServer, auth: AuthConfig) -> WatsonConfig {
     WatsonConfig::v1(server.uri().parse().unwrap(), WORKSPACE, auth)
 }
 
-/// An engine without per-call timeouts and without idle connections, so no
-/// timer runs while a paused-clock test waits for the mock server.
-pub fn paused_engine(config: WatsonConfig) -> WatsonEngine {
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    WatsonEngine::with_client(&config.with_request_timeout(None), client).unwrap()
+/// Moves tokio's clock forward by `by` between two calls, while no request
+/// waits on a socket: pause, advance, resume. (A test started paused would
+/// let the clock jump to a request's timeout while wiremock, on its own
+/// threads, is still answering.) Needs `#[tokio::test]`'s current-thread
+/// runtime.
+pub async fn jump(by: std::time::Duration) {
+    tokio::time::pause();
+    tokio::time::advance(by).await;
+    tokio::time::resume();
 }
 
 pub fn engine(config: WatsonConfig) -> WatsonEngine {

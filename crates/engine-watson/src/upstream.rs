@@ -1,0 +1,195 @@
+//! What the engine takes from Watson and IAM, bounded: bodies up to
+//! [`DEFAULT_BODY_LIMIT`], token lifetimes up to a day, `Retry-After` up to
+//! five minutes, and error messages that never quote an answer.
+
+use std::time::Duration;
+
+use connector_core::{EngineError, ErrorCode};
+use connector_http::{BodyError, DEFAULT_BODY_LIMIT};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde_json::Value;
+
+/// The longest `Retry-After` honoured; a longer one counts as this.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+/// The longest token lifetime believed; a longer `expires_in` counts as this.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// Reads `response`'s body up to [`DEFAULT_BODY_LIMIT`]. A larger body is a
+/// permanent error (retrying fetches the same one); a connection lost while
+/// reading is transient.
+pub(crate) async fn body(
+    response: reqwest::Response,
+    code: &ErrorCode,
+    what: &str,
+) -> Result<Vec<u8>, EngineError> {
+    connector_http::read_body(response, DEFAULT_BODY_LIMIT)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge { limit } => EngineError::permanent(
+                code.clone(),
+                format!(
+                    "the answer to {what} is larger than {limit} bytes, the most the engine reads; check that the URL points at the service"
+                ),
+            ),
+            other => EngineError::transient(
+                code.clone(),
+                format!("reading the answer to {what} failed: {other}"),
+            ),
+        })
+}
+
+/// `Retry-After` in seconds, at most [`MAX_RETRY_AFTER`]. An HTTP date or a
+/// value that is not a number is ignored.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let secs = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()?;
+    Some(Duration::from_secs(secs).min(MAX_RETRY_AFTER))
+}
+
+/// A token lifetime from `expires_in` (seconds, a JSON number or a numeric
+/// string): `default` when it is absent, zero, negative or not a number, and
+/// at most [`MAX_TOKEN_LIFETIME`].
+pub(crate) fn token_lifetime(expires_in: Option<&Value>, default: Duration) -> Duration {
+    match expires_in.and_then(number) {
+        Some(s) if s.is_finite() && s >= 1.0 => {
+            // Compared as f64 first: `Duration::from_secs_f64` panics on
+            // values it cannot hold.
+            if s >= MAX_TOKEN_LIFETIME.as_secs_f64() {
+                MAX_TOKEN_LIFETIME
+            } else {
+                Duration::from_secs_f64(s.floor())
+            }
+        }
+        _ => default,
+    }
+}
+
+/// A JSON number, or a string holding one.
+pub(crate) fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+}
+
+/// What is wrong with an answer that did not deserialize, without quoting it:
+/// serde's messages can contain the answer's values (`invalid type: string
+/// "..."`), so only "missing field" (which names one of our fields) is kept.
+pub(crate) fn json_problem(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    // `from_value` errors have no position (line 0).
+    let at = if error.line() == 0 {
+        "in the answer".to_owned()
+    } else {
+        format!("line {}, column {}", error.line(), error.column())
+    };
+    match error.classify() {
+        Category::Syntax => format!("it is not JSON ({at})"),
+        Category::Eof => format!("it ends early ({at})"),
+        Category::Io => format!("it could not be read ({at})"),
+        Category::Data => {
+            let text = error.to_string();
+            if text.starts_with("missing field") {
+                text
+            } else {
+                format!("a field has the wrong type or value ({at})")
+            }
+        }
+    }
+}
+
+/// `value` when it is an IBM Cloud IAM error code (`BXNIM0415E`: `BXN`, two
+/// letters, four digits, a letter). The shape admits no other text of the
+/// answer into an error message.
+pub(crate) fn iam_error_code(value: &str) -> Option<&str> {
+    let b = value.as_bytes();
+    (b.len() == 10
+        && b.starts_with(b"BXN")
+        && b[3..5].iter().all(u8::is_ascii_uppercase)
+        && b[5..9].iter().all(u8::is_ascii_digit)
+        && b[9].is_ascii_uppercase())
+    .then_some(value)
+}
+
+/// `value` when it looks like a transaction id (1 to 64 hexadecimal digits
+/// and `-`), else nothing: the header is repeated in error messages.
+pub(crate) fn transaction_id(value: &str) -> Option<&str> {
+    (!value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
+    .then_some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn token_lifetimes_are_clamped_and_defaulted() {
+        let default = Duration::from_secs(3600);
+        let life = |v: Value| token_lifetime(Some(&v), default);
+        assert_eq!(life(json!(120)), Duration::from_secs(120));
+        assert_eq!(life(json!("120")), Duration::from_secs(120));
+        assert_eq!(life(json!(u64::MAX)), MAX_TOKEN_LIFETIME);
+        assert_eq!(life(json!(1e300)), MAX_TOKEN_LIFETIME);
+        assert_eq!(life(json!(0)), default);
+        assert_eq!(life(json!(-5)), default);
+        assert_eq!(life(json!(i64::MIN)), default);
+        assert_eq!(life(json!("soon")), default);
+        assert_eq!(life(json!(null)), default);
+        assert_eq!(token_lifetime(None, default), default);
+    }
+
+    #[test]
+    fn retry_after_is_at_most_five_minutes() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        headers.insert(RETRY_AFTER, u64::MAX.to_string().parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(MAX_RETRY_AFTER));
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn json_problems_do_not_quote_the_answer() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Shape {
+            state: u32,
+        }
+        let wrong =
+            serde_json::from_str::<Shape>(r#"{"state": "SECRET-INTERNAL-PAGE"}"#).unwrap_err();
+        assert!(
+            !json_problem(&wrong).contains("SECRET"),
+            "{}",
+            json_problem(&wrong)
+        );
+        let html = serde_json::from_str::<Shape>("<html>SECRET</html>").unwrap_err();
+        assert!(json_problem(&html).starts_with("it is not JSON"));
+        let missing = serde_json::from_str::<Shape>("{}").unwrap_err();
+        assert!(json_problem(&missing).contains("missing field `state`"));
+    }
+
+    #[test]
+    fn only_iam_codes_and_hex_transaction_ids_are_repeated() {
+        assert_eq!(iam_error_code("BXNIM0415E"), Some("BXNIM0415E"));
+        assert_eq!(iam_error_code("SECRET-INTERNAL-PAGE"), None);
+        assert_eq!(iam_error_code("BXNIM0415"), None);
+        assert_eq!(
+            transaction_id("8bc7f7b9-a8ec-7f5e"),
+            Some("8bc7f7b9-a8ec-7f5e")
+        );
+        assert_eq!(transaction_id("SECRET-INTERNAL-PAGE"), None);
+    }
+}
