@@ -1,8 +1,17 @@
 //! The engine configuration, deserializable from TOML (`bot-connector` embeds it).
 
+use std::ops::RangeInclusive;
+
 use connector_core::Secret;
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+/// The timeout of one HTTP call when `request_timeout_secs` is not set: 20 seconds.
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 20;
+/// The allowed `request_timeout_secs`: 1 to 300 seconds. There is no "no
+/// timeout": an endpoint that never answers would hold a conversation (and a
+/// Test Connection) forever.
+pub const REQUEST_TIMEOUT_SECS_RANGE: RangeInclusive<u64> = 1..=300;
 
 /// Which Lex API a bot uses, with its settings. In TOML the key `api` chooses
 /// the variant: `"v2"` (Lex V2 RecognizeText) or `"v1"` (Lex V1 PostText).
@@ -62,8 +71,8 @@ pub struct V2Config {
     /// The text sent for the welcome event. Default `WELCOME-INTENT`.
     #[serde(default = "default_welcome_text")]
     pub welcome_text: String,
-    /// Timeout of one HTTP call, in seconds. Default 20; 0 = none (the
-    /// runtime's engine timeout still applies).
+    /// Timeout of one HTTP call, in seconds: 1 to 300
+    /// ([`REQUEST_TIMEOUT_SECS_RANGE`]). Default 20.
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
 }
@@ -113,7 +122,8 @@ pub struct V1Config {
     /// The text sent for the welcome event. Default `WELCOME-INTENT`.
     #[serde(default = "default_welcome_text")]
     pub welcome_text: String,
-    /// Timeout of one HTTP call, in seconds. Default 20; 0 = none.
+    /// Timeout of one HTTP call, in seconds: 1 to 300
+    /// ([`REQUEST_TIMEOUT_SECS_RANGE`]). Default 20.
     #[serde(default = "default_timeout")]
     pub request_timeout_secs: u64,
 }
@@ -173,5 +183,5 @@ fn default_welcome_text() -> String {
 }
 
 fn default_timeout() -> u64 {
-    20
+    DEFAULT_REQUEST_TIMEOUT_SECS
 }

@@ -8,7 +8,7 @@ use connector_core::{
 };
 use url::Url;
 
-use crate::config::{LexConfig, V1Config, V2Config};
+use crate::config::{LexConfig, REQUEST_TIMEOUT_SECS_RANGE, V1Config, V2Config};
 use crate::credentials::CredentialSource;
 use crate::error::{LexError, codes};
 use crate::http::LexHttp;
@@ -65,7 +65,9 @@ impl LexEngine {
     ///
     /// A [`LexError`] naming the configuration key at fault: an empty field, a
     /// V2 bot id that is not 10 alphanumeric characters, an unusable base URL,
-    /// or no credentials without the `default-credentials` feature.
+    /// a `request_timeout_secs` outside
+    /// [`REQUEST_TIMEOUT_SECS_RANGE`](crate::REQUEST_TIMEOUT_SECS_RANGE), or
+    /// no credentials without the `default-credentials` feature.
     pub fn from_config(config: &LexConfig, http: reqwest::Client) -> Result<Self, LexError> {
         match config {
             LexConfig::V2(c) => Self::v2(c, http),
@@ -229,11 +231,21 @@ fn lex_http(
     region: &str,
     timeout_secs: u64,
 ) -> Result<LexHttp, LexError> {
+    if !REQUEST_TIMEOUT_SECS_RANGE.contains(&timeout_secs) {
+        return Err(LexError::invalid(
+            "request_timeout_secs",
+            format!(
+                "is {timeout_secs}; write a number of seconds from {} to {} (default 20; there is no \"no timeout\")",
+                REQUEST_TIMEOUT_SECS_RANGE.start(),
+                REQUEST_TIMEOUT_SECS_RANGE.end()
+            ),
+        ));
+    }
     Ok(LexHttp {
         client,
         credentials: CredentialSource::from_config(credentials, region.trim())?,
         region: region.trim().to_owned(),
-        timeout: (timeout_secs > 0).then(|| Duration::from_secs(timeout_secs)),
+        timeout: Duration::from_secs(timeout_secs),
     })
 }
 

@@ -113,7 +113,7 @@ impl LexException {
                 "Lex had an internal error; the connector retries"
             }
             Self::LoopDetected => "the bot's Lambda function calls the bot back; break the loop",
-            Self::Other(_) => "see the message from Lex",
+            Self::Other(_) => "see the message from Lex in the connector's log",
         }
     }
 }
@@ -148,30 +148,38 @@ struct ErrorBody {
     kind: Option<String>,
 }
 
-/// The engine error for a non-2xx answer.
+/// The most of Lex's message that is logged.
+const LOGGED_MESSAGE_CHARS: usize = 300;
+
+/// The engine error for a non-2xx answer. The message names the status and
+/// the exception when it is one Lex documents (an unknown name could be any
+/// text of the answer); Lex's own message is logged, not repeated: error
+/// messages reach the dashboard and the management API.
 pub(crate) fn to_engine_error(
     status: u16,
     error_type: Option<&str>,
     retry_after: Option<Duration>,
-    body: &str,
+    body: &[u8],
     code: &ErrorCode,
 ) -> EngineError {
-    let parsed: ErrorBody = serde_json::from_str(body).unwrap_or_default();
+    let parsed: ErrorBody = serde_json::from_slice(body).unwrap_or_default();
     let name = error_type
         .map(str::to_owned)
         .or(parsed.code)
         .or(parsed.kind);
     let exception = name.as_deref().map(LexException::from_name);
-    let detail = parsed
-        .message
-        .unwrap_or_else(|| body.trim().chars().take(300).collect());
+    if let Some(detail) = &parsed.message {
+        let detail: String = detail.chars().take(LOGGED_MESSAGE_CHARS).collect();
+        tracing::warn!(status, exception = ?name, message = ?detail, "Lex answered an error");
+    }
     let code = code.clone();
     match exception {
         Some(exception) => {
-            let message = format!(
-                "Lex answered HTTP {status} {exception}: {detail}; {}",
-                exception.advice()
-            );
+            let shown = match &exception {
+                LexException::Other(_) => "(an exception Lex does not document)".to_owned(),
+                known => known.to_string(),
+            };
+            let message = format!("Lex answered HTTP {status} {shown}; {}", exception.advice());
             match exception {
                 LexException::AccessDenied | LexException::Authentication(_) => {
                     EngineError::Unauthorized { code, message }
@@ -185,7 +193,7 @@ pub(crate) fn to_engine_error(
             }
         }
         None => {
-            let message = format!("Lex answered HTTP {status}: {detail}");
+            let message = format!("Lex answered HTTP {status}");
             if status == 429 || status >= 500 {
                 EngineError::Transient {
                     code,
@@ -233,13 +241,31 @@ mod tests {
             400,
             None,
             None,
-            r#"{"__type":"BadRequestException","Message":"Invalid Bot Name"}"#,
+            br#"{"__type":"BadRequestException","Message":"Invalid Bot Name"}"#,
             &crate::codes::SEND_QUERY,
         );
         assert!(!err.is_transient());
         assert!(
             err.to_string()
-                .contains("ValidationException: Invalid Bot Name"),
+                .contains("Lex answered HTTP 400 ValidationException; "),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("Invalid Bot Name"), "{err}");
+    }
+
+    #[test]
+    fn undocumented_names_and_bodies_are_not_repeated() {
+        let err = to_engine_error(
+            418,
+            Some("SECRET-INTERNAL-PAGE"),
+            None,
+            b"SECRET-INTERNAL-PAGE",
+            &crate::codes::SEND_QUERY,
+        );
+        assert!(!err.to_string().contains("SECRET"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("HTTP 418 (an exception Lex does not document)"),
             "{err}"
         );
     }

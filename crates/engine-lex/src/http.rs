@@ -9,6 +9,7 @@ use url::Url;
 use crate::credentials::CredentialSource;
 use crate::exception;
 use crate::sigv4;
+use crate::upstream;
 
 /// Path segments are encoded like botocore and the Rust SDK do: everything
 /// but the unreserved characters, so a `:` in a session id becomes `%3A`.
@@ -35,17 +36,18 @@ pub(crate) struct LexHttp {
     pub(crate) client: reqwest::Client,
     pub(crate) credentials: CredentialSource,
     pub(crate) region: String,
-    pub(crate) timeout: Option<Duration>,
+    pub(crate) timeout: Duration,
 }
 
 impl LexHttp {
-    /// POSTs `body` to `url`, signed, and returns the body of a 2xx answer.
+    /// POSTs `body` to `url`, signed, and returns the body of a 2xx answer
+    /// (at most 1 MiB).
     pub(crate) async fn post(
         &self,
         url: &Url,
         body: &serde_json::Value,
         code: &ErrorCode,
-    ) -> Result<String, EngineError> {
+    ) -> Result<Vec<u8>, EngineError> {
         let body = serde_json::to_vec(body).map_err(|e| {
             EngineError::permanent(code.clone(), format!("cannot encode the request: {e}"))
         })?;
@@ -59,10 +61,8 @@ impl LexHttp {
         for (name, value) in headers {
             request = request.header(name, value);
         }
-        if let Some(timeout) = self.timeout {
-            request = request.timeout(timeout);
-        }
         let response = request
+            .timeout(self.timeout)
             .body(body)
             .send()
             .await
@@ -73,21 +73,21 @@ impl LexHttp {
             .get("x-amzn-errortype")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let text = response.text().await.map_err(|e| network(&e, code))?;
+        let retry_after = upstream::retry_after(response.headers());
+        let body = match upstream::body(response, code, "the call to Lex").await {
+            Ok(body) => body,
+            Err(e) if status.is_success() => return Err(e),
+            // An error answer is only read for its exception name.
+            Err(_) => Vec::new(),
+        };
         if status.is_success() {
-            Ok(text)
+            Ok(body)
         } else {
             Err(exception::to_engine_error(
                 status.as_u16(),
                 error_type.as_deref(),
                 retry_after,
-                &text,
+                &body,
                 code,
             ))
         }

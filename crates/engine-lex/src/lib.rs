@@ -13,12 +13,19 @@
 //! | Response cards | `ImageResponseCard` → structured content | `responseCard` → structured content |
 //! | Escalation | intent state `Failed` → [`codes::DIALOG_FAILED`] | `dialogState` `Failed` → [`codes::DIALOG_FAILED`] |
 //!
+//! Every call has a timeout (`request_timeout_secs`, 20 s by default, 1 to
+//! 300 s); answers are read up to 1 MiB
+//! ([`connector_http::DEFAULT_BODY_LIMIT`]); error messages name the status
+//! and the documented Lex exception, never text of the answer (they reach the
+//! dashboard and the management API).
+//!
 //! The guide `docs/engines/lex.md` explains how to build a bot for each output
 //! and action, and lists the error codes.
 //!
 //! Dependencies: `aws-sigv4` and `aws-credential-types` (AWS's own SigV4
 //! signer: no TLS stack of their own, and signatures checked against
-//! botocore's), `reqwest` (one shared HTTP client), hand-written `serde` types
+//! botocore's), `reqwest` (one shared HTTP client), `connector-http` (bounded
+//! body reads), hand-written `serde` types
 //! (the generated Lex SDK crates reject the `null` slot values Lex returns),
 //! `percent-encoding` (session ids in paths encoded as the AWS SDKs do),
 //! `tokio` `time`, `url`, `thiserror`, `tracing` and `async-trait`, with
@@ -87,10 +94,14 @@ mod message;
 mod payload;
 mod session;
 mod sigv4;
+mod upstream;
 mod v1;
 mod v2;
 
-pub use config::{LexConfig, StaticCredentials, V1Config, V2Config, WELCOME_TEXT};
+pub use config::{
+    DEFAULT_REQUEST_TIMEOUT_SECS, LexConfig, REQUEST_TIMEOUT_SECS_RANGE, StaticCredentials,
+    V1Config, V2Config, WELCOME_TEXT,
+};
 pub use engine::{LexApi, LexEngine, TEST_CONNECTION_SESSION};
 pub use error::{LexError, codes};
 pub use exception::LexException;

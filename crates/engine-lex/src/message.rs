@@ -45,7 +45,10 @@ pub(crate) fn composite(raw: &str) -> Result<Vec<LexMessage>, EngineError> {
     let mut parsed: Composite =
         serde_json::from_str(raw).map_err(|e| EngineError::InvalidResponse {
             code: codes::COMPOSITE_FORMAT_NOT_SUPPORTED,
-            message: format!("a Composite message is not the message-group JSON ({e})"),
+            message: format!(
+                "a Composite message is not the message-group JSON ({})",
+                crate::upstream::json_problem(&e)
+            ),
             body: raw.to_owned(),
         })?;
     parsed.messages.sort_by_key(|m| m.group);

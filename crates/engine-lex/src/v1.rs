@@ -81,10 +81,13 @@ impl V1Api {
         }
         let raw = http.post(&self.url(user_id), &body, code).await?;
         let response: PostTextResponse =
-            serde_json::from_str(&raw).map_err(|e| EngineError::InvalidResponse {
+            serde_json::from_slice(&raw).map_err(|e| EngineError::InvalidResponse {
                 code: codes::PARSER_CRASHED,
-                message: format!("Lex's PostText answer is not the documented JSON: {e}"),
-                body: raw.clone(),
+                message: format!(
+                    "Lex's PostText answer is not the documented JSON: {}",
+                    crate::upstream::json_problem(&e)
+                ),
+                body: String::from_utf8_lossy(&raw).into_owned(),
             })?;
         let attributes = response
             .session_attributes

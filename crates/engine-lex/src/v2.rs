@@ -117,7 +117,7 @@ impl V2Api {
         }
         let raw = http.post(&self.url(session_id), &body, code).await?;
         let response: RecognizeTextResponse =
-            serde_json::from_str(&raw).map_err(|e| unreadable(&e, &raw))?;
+            serde_json::from_slice(&raw).map_err(|e| unreadable(&e, &raw))?;
         let state: SessionState = match &response.session_state {
             Some(state) => {
                 serde_json::from_value(state.clone()).map_err(|e| unreadable(&e, &raw))?
@@ -168,10 +168,13 @@ impl V2Api {
     }
 }
 
-fn unreadable(error: &serde_json::Error, raw: &str) -> EngineError {
+fn unreadable(error: &serde_json::Error, raw: &[u8]) -> EngineError {
     EngineError::InvalidResponse {
         code: codes::PARSER_CRASHED,
-        message: format!("Lex's RecognizeText answer is not the documented JSON: {error}"),
-        body: raw.to_owned(),
+        message: format!(
+            "Lex's RecognizeText answer is not the documented JSON: {}",
+            crate::upstream::json_problem(error)
+        ),
+        body: String::from_utf8_lossy(raw).into_owned(),
     }
 }

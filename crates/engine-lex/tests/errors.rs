@@ -33,9 +33,11 @@ async fn lex_exceptions_are_typed() {
     assert_eq!(err.code(), &codes::SEND_QUERY);
     assert!(
         err.to_string()
-            .contains("ResourceNotFoundException: Could not find bot"),
+            .contains("HTTP 404 ResourceNotFoundException; "),
         "{err}"
     );
+    // Lex's text is logged, not repeated (messages reach the dashboard).
+    assert!(!err.to_string().contains("Could not find bot"), "{err}");
     assert!(err.to_string().contains("check the region"), "{err}");
 
     let err = failing(
