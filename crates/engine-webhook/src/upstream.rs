@@ -79,7 +79,12 @@ pub(crate) fn token_lifetime(expires_in: Option<&Value>, default: Duration) -> D
 /// "..."`), so only "missing field" (which names one of our fields) is kept.
 pub(crate) fn json_problem(error: &serde_json::Error) -> String {
     use serde_json::error::Category;
-    let at = format!("line {}, column {}", error.line(), error.column());
+    // `from_value` errors have no position (line 0).
+    let at = if error.line() == 0 {
+        "in the answer".to_owned()
+    } else {
+        format!("line {}, column {}", error.line(), error.column())
+    };
     match error.classify() {
         Category::Syntax => format!("it is not JSON ({at})"),
         Category::Eof => format!("it ends early ({at})"),
