@@ -149,7 +149,10 @@ fn delay(data: &Map<String, Value>) -> Result<Output, String> {
         Some(Value::Bool(b)) => *b,
         Some(other) => return Err(format!("`typing` must be true or false, not {other}")),
     };
-    Ok(Output::delay(Duration::from_secs_f64(seconds), typing))
+    // `from_secs_f64` panics on values a `Duration` cannot hold (1e300).
+    let duration = Duration::try_from_secs_f64(seconds)
+        .map_err(|_| "`seconds` is too large for a delay".to_owned())?;
+    Ok(Output::delay(duration, typing))
 }
 
 fn action(data: &Map<String, Value>) -> Result<Action, String> {

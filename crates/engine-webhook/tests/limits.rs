@@ -305,6 +305,24 @@ async fn error_pages_are_not_repeated_in_error_messages() {
 }
 
 #[tokio::test]
+async fn a_delay_too_large_for_a_duration_is_an_invalid_body() {
+    let server = MockServer::start().await;
+    mount_token(&server, 3600).await;
+    mount_create(&server).await;
+    mount_events(
+        &server,
+        json!({"response": [{"type": "DELAY", "data": {"seconds": 1e300}}], "analytics": {"intents": []}}),
+    )
+    .await;
+    let err = engine(&server)
+        .handle(&text("hi"), &mut EngineSession::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), &codes::INVALID_BODY);
+    assert!(err.to_string().contains("too large for a delay"), "{err}");
+}
+
+#[tokio::test]
 async fn values_of_unreadable_answers_are_not_repeated() {
     // serde's own message would quote the string ("invalid type: string ...").
     let server = MockServer::start().await;
