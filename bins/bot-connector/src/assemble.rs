@@ -59,6 +59,33 @@ impl AssembleError {
     }
 }
 
+/// What every connection of every bot shares: the trusted roots (CSDS,
+/// login, messaging socket, chat API) and the HTTP client built on them
+/// (engines and functions).
+#[derive(Debug, Clone)]
+pub struct Network {
+    /// The roots every TLS connection trusts.
+    pub trust: connector_http::Trust,
+    /// One client (connection pool) for every engine's and function's calls.
+    pub http: reqwest::Client,
+}
+
+impl Network {
+    /// The client on `trust`.
+    ///
+    /// # Errors
+    ///
+    /// When the HTTP client cannot be built (a message saying why).
+    pub fn new(trust: connector_http::Trust) -> Result<Self, String> {
+        let http = trust
+            .http_client_builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Self { trust, http })
+    }
+}
+
 /// Builds the engine a definition names; the cloud engines share `http`.
 ///
 /// # Errors
@@ -144,9 +171,9 @@ pub struct Assembled {
 pub async fn assemble(
     spec: &BotSpec,
     telemetry: &Arc<Telemetry>,
-    http: &reqwest::Client,
+    network: &Network,
 ) -> Result<Assembled, AssembleError> {
-    let engine = build_engine(&spec.engine, http)?;
+    let engine = build_engine(&spec.engine, &network.http)?;
     if let EngineSpec::Webhook(_) = &spec.engine {
         // The Custom Endpoint contract: only a bot whose `GET .../state`
         // answers `online` may start.
@@ -154,12 +181,13 @@ pub async fn assemble(
     }
     let engine: Arc<dyn BotEngine> =
         Arc::new(MeasuredEngine::new(engine, &spec.id, Arc::clone(telemetry)));
-    let auth = authenticator(spec, Persistence::Running)?;
+    let trust = &network.trust;
+    let auth = authenticator(spec, Persistence::Running, trust)?;
     let channel: Arc<dyn ConversationChannel> = match &spec.conversation {
         ConversationSpec::Messaging { .. } => {
             // One quick CSDS look-up, so a wrong account or CSDS URL fails
             // the start at once instead of after LivePerson's retry delays.
-            let probe = authenticator(spec, Persistence::Probe)?;
+            let probe = authenticator(spec, Persistence::Probe, trust)?;
             let socket = socket_base(&probe)
                 .await
                 .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;
@@ -167,7 +195,8 @@ pub async fn assemble(
                 spec.id.as_str(),
                 spec.liveengage.account_id.as_str(),
                 socket,
-            );
+            )
+            .with_trust(trust.clone());
             for (name, id) in &spec.liveengage.skills {
                 config = config.with_skill(name.as_str(), id.as_str());
             }
@@ -187,7 +216,7 @@ pub async fn assemble(
         }
         ConversationSpec::Chat(settings) => {
             // As for messaging: one quick CSDS look-up fails a wrong account at once.
-            let probe = authenticator(spec, Persistence::Probe)?;
+            let probe = authenticator(spec, Persistence::Probe, trust)?;
             let base = chat_base(&probe)
                 .await
                 .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;
@@ -216,7 +245,10 @@ pub async fn assemble(
         engine,
         Arc::new(spec.escalation.clone()),
     )
-    .function_invoker(Arc::new(HttpFunctionInvoker::new(spec.functions.clone())))
+    .function_invoker(Arc::new(HttpFunctionInvoker::new(
+        network.http.clone(),
+        spec.functions.clone(),
+    )))
     .build();
     Ok(Assembled { connector, auth })
 }
@@ -239,10 +271,11 @@ async fn check_engine(engine: &dyn BotEngine) -> Result<(), AssembleError> {
 /// # Errors
 ///
 /// The first [`AssembleError`] met.
-pub async fn test_connection(spec: &BotSpec, http: &reqwest::Client) -> Result<(), AssembleError> {
-    let engine = build_engine(&spec.engine, http)?;
+pub async fn test_connection(spec: &BotSpec, network: &Network) -> Result<(), AssembleError> {
+    let engine = build_engine(&spec.engine, &network.http)?;
+    let trust = &network.trust;
     check_engine(engine.as_ref()).await?;
-    let auth = authenticator(spec, Persistence::Probe)?;
+    let auth = authenticator(spec, Persistence::Probe, trust)?;
     auth.login()
         .await
         .map_err(|e| AssembleError::LiveEngage(e.to_string()))?;

@@ -9,6 +9,7 @@ use liveengage_sim::{Entry, Sim, SimHandle, Transcript};
 use serde_json::{Value, json};
 
 use crate::access::Role;
+use crate::assemble::Network;
 use crate::fleet::Source;
 use crate::server::{bind, new_fleet, serve, shutdown_signal};
 use crate::state::App;
@@ -40,6 +41,9 @@ pub enum DemoError {
     /// The demo bot failed to start.
     #[error("{0}")]
     Fleet(#[from] crate::fleet::FleetError),
+    /// The connections to the emulator cannot be set up.
+    #[error("cannot set up TLS to the emulator: {0}")]
+    Tls(String),
     /// A step of the scripted conversation did not happen.
     #[error("the scripted conversation failed: {0}")]
     Script(String),
@@ -79,11 +83,21 @@ pub async fn setup() -> Result<(Arc<SimHandle>, Arc<App>), DemoError> {
         Sim::builder()
             .skill("1", "Bot")
             .skill("2", "human-agents")
+            // As a real account: https and wss only.
+            .tls(true)
             .start()
             .await?,
     );
+    // The bot trusts the emulator's generated CA on top of Mozilla's roots.
+    let ca = sim
+        .ca_pem()
+        .ok_or_else(|| DemoError::Tls("the emulator has no CA".into()))?;
+    let trust = connector_http::Trust::default()
+        .with_extra_ca_pem(ca.as_bytes())
+        .map_err(|e| DemoError::Tls(e.to_string()))?;
+    let network = Network::new(trust).map_err(DemoError::Tls)?;
     let app = App::new(
-        new_fleet(),
+        new_fleet(network),
         Store::in_memory()?,
         Some(Tester::new(Arc::clone(&sim))),
         std::env::current_dir().unwrap_or_default(),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::task::JoinHandle;
 
-use crate::assemble::{AssembleError, Assembled, assemble};
+use crate::assemble::{AssembleError, Assembled, Network, assemble};
 use crate::config::BotSpec;
 use crate::journal::{Journal, StateEvent, unix_ms};
 use crate::telemetry::{BotLabel, Telemetry};
@@ -129,7 +129,7 @@ struct Slot {
 pub struct Fleet {
     slots: Mutex<BTreeMap<String, Slot>>,
     telemetry: Arc<Telemetry>,
-    http: reqwest::Client,
+    network: Network,
     ops: tokio::sync::Mutex<()>,
 }
 
@@ -138,18 +138,13 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Fleet {
-    /// An empty fleet reporting to `telemetry`.
+    /// An empty fleet reporting to `telemetry`, connecting through `network`.
     #[must_use]
-    pub fn new(telemetry: Arc<Telemetry>) -> Arc<Self> {
-        // One client (connection pool, TLS roots) for every engine's calls.
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .unwrap_or_default();
+    pub fn new(telemetry: Arc<Telemetry>, network: Network) -> Arc<Self> {
         Arc::new(Self {
             slots: Mutex::new(BTreeMap::new()),
             telemetry,
-            http,
+            network,
             ops: tokio::sync::Mutex::new(()),
         })
     }
@@ -160,10 +155,10 @@ impl Fleet {
         &self.telemetry
     }
 
-    /// The HTTP client the engines share.
+    /// The trusted roots and the HTTP client every bot's connections share.
     #[must_use]
-    pub fn http(&self) -> &reqwest::Client {
-        &self.http
+    pub fn network(&self) -> &Network {
+        &self.network
     }
 
     /// Adds a bot (not started).
@@ -230,7 +225,8 @@ impl Fleet {
             }
             (slot.spec.clone(), Arc::clone(&slot.journal))
         };
-        let Assembled { connector, auth } = match assemble(&spec, &self.telemetry, &self.http).await
+        let Assembled { connector, auth } = match assemble(&spec, &self.telemetry, &self.network)
+            .await
         {
             Ok(a) => a,
             Err(source) => {

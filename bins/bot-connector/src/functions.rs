@@ -16,13 +16,11 @@ pub struct HttpFunctionInvoker {
 }
 
 impl HttpFunctionInvoker {
-    /// An invoker for the bot's function map.
+    /// An invoker for the bot's function map, calling through `http` (the
+    /// fleet's client, with its trusted roots).
     #[must_use]
-    pub fn new(functions: BTreeMap<String, FunctionSpec>) -> Self {
-        Self {
-            http: reqwest::Client::new(),
-            functions,
-        }
+    pub fn new(http: reqwest::Client, functions: BTreeMap<String, FunctionSpec>) -> Self {
+        Self { http, functions }
     }
 }
 

@@ -51,7 +51,7 @@ pub fn retry_policy(retry: &LoginRetrySpec) -> RetryPolicy {
         .with_backoff(retry.backoff_start, retry.backoff_cap)
 }
 
-/// The authenticator of a bot. Sends nothing yet.
+/// The authenticator of a bot, trusting `trust`. Sends nothing yet.
 ///
 /// A `csds` of `http://` is accepted as written (the local emulator); real
 /// accounts use https.
@@ -62,6 +62,7 @@ pub fn retry_policy(retry: &LoginRetrySpec) -> RetryPolicy {
 pub fn authenticator(
     spec: &BotSpec,
     persistence: Persistence,
+    trust: &connector_http::Trust,
 ) -> Result<Authenticator, AssembleError> {
     let le = &spec.liveengage;
     let attempts = match persistence {
@@ -71,6 +72,7 @@ pub fn authenticator(
     let config = AuthConfig::new(le.account_id.as_str(), credentials(&le.login))
         .with_csds_base(le.csds.clone())
         .allow_http(le.csds.scheme() == "http")
+        .with_trust(trust.clone())
         .with_retry_policy(retry_policy(&le.retry).with_max_attempts(Some(attempts)))
         .with_user_agent(concat!("bot-connector/", env!("CARGO_PKG_VERSION")));
     Authenticator::new(config).map_err(|e| AssembleError::LiveEngage(e.to_string()))

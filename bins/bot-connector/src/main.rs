@@ -19,6 +19,8 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // One crypto provider for every TLS connection, installed before any is made.
+    connector_http::install_crypto_provider();
     let cli = Cli::parse();
     logging::init(cli.log_json);
     match cli.command {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use crate::access::Role;
+use crate::assemble::Network;
 use crate::config::{ConfigError, load_file};
 use crate::fleet::{Fleet, Source};
 use crate::scrape::FleetCollector;
@@ -36,16 +37,19 @@ pub enum ServeError {
         /// Why.
         source: std::io::Error,
     },
+    /// The HTTP client cannot be built.
+    #[error("{0}")]
+    Network(String),
     /// The server failed.
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
 }
 
-/// A fleet with its metrics collector.
+/// A fleet with its metrics collector, connecting through `network`.
 #[must_use]
-pub fn new_fleet() -> Arc<Fleet> {
+pub fn new_fleet(network: Network) -> Arc<Fleet> {
     let telemetry = Arc::new(Telemetry::new());
-    let fleet = Fleet::new(Arc::clone(&telemetry));
+    let fleet = Fleet::new(Arc::clone(&telemetry), network);
     telemetry.register_collector(Box::new(FleetCollector(Arc::downgrade(&fleet))));
     fleet
 }
@@ -124,7 +128,8 @@ pub async fn run(config_path: &Path) -> Result<(), ServeError> {
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let app = App::new(new_fleet(), store, None, base_dir);
+    let network = Network::new(config.trust.clone()).map_err(ServeError::Network)?;
+    let app = App::new(new_fleet(network), store, None, base_dir);
     if let Some(token) = &config.server.admin_token {
         app.register_token(token.expose(), "configured admin", Role::Admin, &[])?;
     } else if app.store.tokens()?.is_empty() {

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{app, post, sim};
+use common::{app_trusting, post, sim};
 use liveengage_sim::SimHandle;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_string_contains, header, method, path, query_param};
@@ -51,7 +51,7 @@ async fn watson_test_connection_creates_and_deletes_a_session_and_reports_a_refu
         .expect(1)
         .mount(&watson)
         .await;
-    let (app, token) = app();
+    let (app, token) = app_trusting(&sim);
     let engine = json!({"type": "watson", "api": "v2", "url": watson.uri(), "assistant_id": "asst-1",
         "auth": {"type": "bearer", "token": "watson-token"}});
     let (status, body) = post(
@@ -112,7 +112,7 @@ async fn dialogflow_es_test_connection_gets_a_service_account_token_and_sends_we
         .expect(1)
         .mount(&google)
         .await;
-    let (app, token) = app();
+    let (app, token) = app_trusting(&sim);
     let engine = json!({"type": "dialogflow", "api": "es", "project_id": "shop", "language_code": "en",
         "base_url": google.uri(),
         "service_account": {"client_email": "bot@shop.iam.gserviceaccount.com", "private_key": TEST_KEY,
@@ -149,7 +149,7 @@ async fn dialogflow_es_test_connection_gets_a_service_account_token_and_sends_we
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_api_key_login_is_accepted_and_a_wrong_one_is_reported() {
     let sim = sim().await;
-    let (app, token) = app();
+    let (app, token) = app_trusting(&sim);
     let login = json!({"type": "api_key", "username": "echo-bot", "app_key": "bot-app-key",
         "app_secret": "bot-app-secret", "token": "bot-access-token", "token_secret": "bot-token-secret"});
     let (_, body) = post(
@@ -195,7 +195,7 @@ async fn an_api_key_login_is_accepted_and_a_wrong_one_is_reported() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chat_bot_started_through_the_api_answers_a_visitor() {
     let sim = sim().await;
-    let (app, token) = app();
+    let (app, token) = app_trusting(&sim);
     let mut chat_bot = definition(
         &sim,
         password_login(),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use bot_connector::assemble::Network;
 use bot_connector::server::new_fleet;
 use bot_connector::state::App;
 use bot_connector::store::Store;
@@ -24,7 +25,7 @@ async fn get(app: &Arc<App>, uri: &str) -> (StatusCode, String) {
 #[tokio::test]
 async fn healthz_is_always_ok_and_readyz_follows_the_loading_state() {
     let app = App::new(
-        new_fleet(),
+        new_fleet(Network::new(connector_http::Trust::default()).unwrap()),
         Store::in_memory().unwrap(),
         None,
         std::env::temp_dir(),

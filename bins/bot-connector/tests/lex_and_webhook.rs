@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use bot_connector::config::parse_bot;
-use common::{app, post, sim};
+use common::{app_trusting, post, sim};
 use liveengage_sim::SimHandle;
 use serde_json::{Value, json};
 use webhook_reference::{CLIENT_ID, CLIENT_SECRET, ReferenceServer};
@@ -44,7 +44,7 @@ async fn a_webhook_bot_starts_only_when_online_and_answers_a_consumer() {
     let reference = ReferenceServer::new();
     let (addr, _server) = reference.spawn("127.0.0.1:0").await.unwrap();
     let base = format!("http://{addr}");
-    let (app, token) = app();
+    let (app, token) = app_trusting(&sim);
 
     let online = definition("ce-online", &sim, webhook(&base, ONLINE_BOT));
     let (status, body) = post(&app, "/api/bots/test", &token, online.clone()).await;
@@ -167,7 +167,7 @@ async fn a_lex_test_connection_sends_a_signed_recognize_text_and_reports_a_refus
         .expect(1)
         .mount(&lex)
         .await;
-    let (app, token) = app();
+    let (app, token) = app_trusting(&sim);
     let engine = json!({"type": "lex", "api": "v2", "region": "eu-west-1",
         "bot_id": "ABCDEFGHIJ", "bot_alias_id": "TSTALIASID", "locale_id": "en_US",
         "base_url": lex.uri(),

@@ -6,6 +6,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bot_connector::access::{Permission, Role};
+use bot_connector::assemble::Network;
 use bot_connector::demo::{DEMO_BOT, demo_definition, setup};
 use bot_connector::server::new_fleet;
 use bot_connector::state::App;
@@ -54,7 +55,12 @@ fn definition(id: &str) -> Value {
 }
 
 fn app_with(store: Store) -> Arc<App> {
-    App::new(new_fleet(), store, None, std::env::temp_dir())
+    App::new(
+        new_fleet(Network::new(connector_http::Trust::default()).unwrap()),
+        store,
+        None,
+        std::env::temp_dir(),
+    )
 }
 
 #[tokio::test]

@@ -38,10 +38,10 @@ pub async fn read_body(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, BodyError> {
-    if let Some(announced) = response.content_length() {
-        if announced > limit as u64 {
-            return Err(BodyError::TooLarge { limit });
-        }
+    if let Some(announced) = response.content_length()
+        && announced > limit as u64
+    {
+        return Err(BodyError::TooLarge { limit });
     }
     let capacity = response
         .content_length()

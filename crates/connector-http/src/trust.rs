@@ -194,7 +194,6 @@ impl Trust {
 
     /// A `reqwest` client builder on this trust and provider (set timeouts
     /// and the rest on it, then `build`).
-    #[must_use]
     pub fn http_client_builder(&self) -> reqwest::ClientBuilder {
         reqwest::Client::builder().tls_backend_preconfigured((*self.config).clone())
     }

@@ -216,7 +216,7 @@ pub async fn test_definition(
     }
     let spec = app.parse_definition(&raw).map_err(ApiError::invalid)?;
     Ok(Json(test_result(
-        test_connection(&spec, app.fleet.http()).await,
+        test_connection(&spec, app.fleet.network()).await,
     )))
 }
 
@@ -232,7 +232,7 @@ pub async fn test_saved(
         .definition(&id)
         .ok_or_else(|| ApiError::no_bot(&id))?;
     Ok(Json(test_result(
-        test_connection(&spec, app.fleet.http()).await,
+        test_connection(&spec, app.fleet.network()).await,
     )))
 }
 

@@ -1,4 +1,4 @@
-//! The configuration file: `[server]` and `[[bots]]`.
+//! The configuration file: `[server]`, `[tls]` and `[[bots]]`.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -22,6 +22,48 @@ pub struct FileConfig {
     pub bots: Vec<BotSpec>,
     /// The bots as written (`${ENV}` references kept), in the same order.
     pub raw_bots: Vec<Value>,
+    /// The `[tls]` section, built: the roots every connection trusts.
+    pub trust: connector_http::Trust,
+}
+
+/// The `[tls]` section: which certificates every TLS connection (CSDS,
+/// login, messaging socket, chat API, engines) trusts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSpec {
+    /// `"webpki"` (Mozilla's roots, compiled in; the default) or
+    /// `"native"` (the system store; honours `SSL_CERT_FILE`).
+    #[serde(default)]
+    pub roots: connector_http::Roots,
+    /// A PEM file of extra CA certificates to trust as well (a private CA;
+    /// relative to the config file).
+    #[serde(default)]
+    pub extra_ca_file: Option<PathBuf>,
+}
+
+impl TlsSpec {
+    /// Reads the CA file (relative to `base_dir`) and builds the trust.
+    ///
+    /// # Errors
+    ///
+    /// A [`FieldError`] on the key to fix.
+    pub fn trust(&self, base_dir: &Path) -> Result<connector_http::Trust, FieldError> {
+        let trust = connector_http::Trust::new(self.roots)
+            .map_err(|e| FieldError::new("tls.roots", e.to_string()))?;
+        let Some(file) = &self.extra_ca_file else {
+            return Ok(trust);
+        };
+        let path = base_dir.join(file);
+        let pem = std::fs::read(&path).map_err(|e| {
+            FieldError::new(
+                "tls.extra_ca_file",
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
+        trust
+            .with_extra_ca_pem(&pem)
+            .map_err(|e| FieldError::new("tls.extra_ca_file", format!("{}: {e}", path.display())))
+    }
 }
 
 /// The `[server]` section: the management API, dashboard and storage.
@@ -67,6 +109,8 @@ struct RawFile {
     server: Option<Value>,
     #[serde(default)]
     bots: Vec<Value>,
+    #[serde(default)]
+    tls: Option<Value>,
 }
 
 /// Reads and checks the file at `path`, with `${ENV}` from the process environment.
@@ -137,6 +181,29 @@ pub fn parse_file(
     if server.database.is_relative() {
         server.database = base_dir.join(&server.database);
     }
+    let trust = match raw.tls {
+        None => connector_http::Trust::default(),
+        Some(mut value) => {
+            let parsed = substitute(&mut value, env).and_then(|()| {
+                serde_path_to_error::deserialize::<_, TlsSpec>(value).map_err(|e| {
+                    vec![FieldError::new(
+                        e.path().to_string(),
+                        e.into_inner().to_string(),
+                    )]
+                })
+            });
+            match parsed {
+                Ok(spec) => spec.trust(base_dir).unwrap_or_else(|e| {
+                    errors.push(e);
+                    connector_http::Trust::default()
+                }),
+                Err(e) => {
+                    errors.extend(e.into_iter().map(|e| e.under("tls")));
+                    connector_http::Trust::default()
+                }
+            }
+        }
+    };
     let mut bots = Vec::new();
     let mut seen = HashSet::new();
     for (i, raw_bot) in raw.bots.iter().enumerate() {
@@ -159,6 +226,7 @@ pub fn parse_file(
             server,
             bots,
             raw_bots: raw.bots,
+            trust,
         })
     } else {
         Err(ConfigError::Invalid(errors))

@@ -22,5 +22,5 @@ pub use engine::{ENGINE_TYPES, EngineSpec, ScriptSpec, parse_engine};
 pub use engine_defaults::webhook_turn_budget;
 pub use env::substitute;
 pub use error::{ConfigError, FieldError};
-pub use file::{FileConfig, ServerSpec, load_file, parse_file};
+pub use file::{FileConfig, ServerSpec, TlsSpec, load_file, parse_file};
 pub use validate::{parse_bot, validate_bot};

@@ -212,7 +212,7 @@ pub async fn test_form(
     }
     match app.parse_definition(&raw) {
         Err(errors) => Json(json!({"ok": false, "message": errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")})).into_response(),
-        Ok(spec) => Json(match crate::assemble::test_connection(&spec, app.fleet.http()).await {
+        Ok(spec) => Json(match crate::assemble::test_connection(&spec, app.fleet.network()).await {
             Ok(()) => json!({"ok": true, "message": "the engine answers and the bot user can log in"}),
             Err(e) => json!({"ok": false, "message": e.to_string()}),
         })

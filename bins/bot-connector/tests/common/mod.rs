@@ -7,6 +7,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use bot_connector::access::Role;
+use bot_connector::assemble::Network;
 use bot_connector::server::new_fleet;
 use bot_connector::state::App;
 use bot_connector::store::Store;
@@ -35,8 +36,10 @@ pub async fn post(app: &Arc<App>, uri: &str, token: &str, body: Value) -> (Statu
     )
 }
 
+/// The emulator over TLS (as LiveEngage is); pair it with [`app_trusting`].
 pub async fn sim() -> SimHandle {
     Sim::builder()
+        .tls(true)
         .skill("1", "Bot")
         .skill("2", "human")
         .start()
@@ -44,9 +47,19 @@ pub async fn sim() -> SimHandle {
         .unwrap()
 }
 
+/// An app on the default roots (for tests that reach no emulator).
 pub fn app() -> (Arc<App>, String) {
+    app_with_trust(connector_http::Trust::default())
+}
+
+/// An app that trusts the emulator's generated CA.
+pub fn app_trusting(sim: &SimHandle) -> (Arc<App>, String) {
+    app_with_trust(sim.client_trust())
+}
+
+fn app_with_trust(trust: connector_http::Trust) -> (Arc<App>, String) {
     let app = App::new(
-        new_fleet(),
+        new_fleet(Network::new(trust).unwrap()),
         Store::in_memory().unwrap(),
         None,
         std::env::temp_dir(),
