@@ -220,7 +220,8 @@ impl RunningChatBot {
         let auth = sim_authenticator(sim, "echo-bot");
         let config = fast_chat_config(&auth, "chat-bot-1", &sim.account_id(), settings).await;
         config.validate().expect("valid chat settings");
-        let channel = liveengage_chat::ChatChannel::start(config, auth);
+        let channel =
+            liveengage_chat::ChatChannel::start(config, auth).expect("chat transport starts");
         let connector = Connector::builder(
             ConnectorConfig::new("chat-bot-1"),
             Arc::clone(&channel) as Arc<dyn connector_core::ConversationChannel>,

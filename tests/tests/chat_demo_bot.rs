@@ -187,7 +187,8 @@ async fn transfer_to_an_online_human_and_end_by_the_bot() {
         )
         .await,
         agent_auth,
-    );
+    )
+    .unwrap();
     assert_eq!(
         tokio::time::timeout(WAIT, human.next_event())
             .await

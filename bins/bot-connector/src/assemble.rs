@@ -236,6 +236,7 @@ pub async fn assemble(
             config.validate().map_err(AssembleError::Conversation)?;
             let tokens: Arc<dyn TokenSource> = Arc::new(auth.clone());
             ChatChannel::start(config, tokens)
+                .map_err(|e| AssembleError::Conversation(e.to_string()))?
         }
     };
     auth.spawn_keep_alive();

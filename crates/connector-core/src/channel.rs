@@ -172,3 +172,23 @@ impl ChannelError {
         )
     }
 }
+
+/// What a caught panic said, bounded to 200 characters, as `panic: …`, for a
+/// transport's [`ChannelStatus::Interrupted`] message when one of its tasks
+/// failed unexpectedly.
+///
+/// ```
+/// let caught = std::panic::catch_unwind(|| panic!("boom")).unwrap_err();
+/// assert_eq!(connector_core::panic_message(caught.as_ref()), "panic: boom");
+/// ```
+#[must_use]
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let said = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message");
+    let mut text = String::from("panic: ");
+    text.extend(said.chars().take(200));
+    text
+}

@@ -77,7 +77,7 @@ pub mod rich;
 mod secret;
 
 pub use action::{Action, FunctionInvocation, Ttr};
-pub use channel::{ChannelError, ChannelEvent, ChannelStatus, ConversationChannel};
+pub use channel::{ChannelError, ChannelEvent, ChannelStatus, ConversationChannel, panic_message};
 pub use context::{ChannelType, ConsumerInfo, ConversationContext, EngagementAttributes, Skill};
 pub use engine::{BotEngine, EngineError, EngineSession};
 pub use error_code::{ErrorCode, LIVEPERSON_PREFIX, codes};

@@ -49,9 +49,11 @@
 #![deny(missing_docs)]
 
 mod body;
+mod describe;
 mod trust;
 
 pub use body::{BodyError, DEFAULT_BODY_LIMIT, read_body};
+pub use describe::describe_error;
 pub use trust::{Roots, TlsError, Trust, crypto_provider, install_crypto_provider};
 
 /// The rustls version this crate configures (its `ClientConfig` is what

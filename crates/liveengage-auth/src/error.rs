@@ -98,7 +98,7 @@ pub enum AuthError {
     },
     /// No answer (DNS, connect, TLS, timeout).
     #[error(
-        "{operation} got no answer from LiveEngage ({source}); check network, proxy and TLS roots; retried with backoff"
+        "{operation} got no answer from LiveEngage ({}); check network, proxy and TLS roots; retried with backoff", connector_http::describe_error(.source)
     )]
     Network {
         /// The call.

@@ -174,7 +174,7 @@ impl Api {
         self.stats.bump(&self.stats.requests);
         let response = request.send().await.map_err(|e| ChatError::Network {
             operation,
-            message: e.to_string(),
+            message: connector_http::describe_error(&e),
         })?;
         let status = response.status().as_u16();
         let retry_after = response
@@ -185,7 +185,7 @@ impl Api {
             .map(Duration::from_secs);
         let text = response.text().await.map_err(|e| ChatError::Network {
             operation,
-            message: format!("the answer was cut off: {e}"),
+            message: connector_http::describe_error(&e),
         })?;
         if !(200..300).contains(&status) {
             return Err(ChatError::Status {
@@ -218,7 +218,7 @@ impl Api {
             ChatError::Login {
                 transient: true, ..
             } => Outcome::Network,
-            ChatError::Login { .. } | ChatError::Shutdown => return None,
+            ChatError::Login { .. } | ChatError::Shutdown | ChatError::Setup { .. } => return None,
         };
         self.retry.next_delay(attempt, &outcome)
     }

@@ -12,6 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::Api;
 use crate::config::ChatConfig;
+use crate::error::ChatError;
 use crate::inactivity::InactivityTimers;
 use crate::state::State;
 use crate::stats::{Stats, TransportStats};
@@ -38,10 +39,10 @@ impl Shared {
 
     pub(crate) fn status(&self, connected: bool, code: ErrorCode, message: String) {
         let mut state = self.lock();
-        if state.connected == connected {
+        if state.connected == Some(connected) {
             return;
         }
-        state.connected = connected;
+        state.connected = Some(connected);
         drop(state);
         if connected {
             tracing::info!(bot = %self.config.bot_id, "chat agent session ready");
@@ -82,12 +83,25 @@ impl ChatChannel {
     ///
     /// Must be called within a tokio runtime. The configuration should be
     /// [validated](ChatConfig::validate) first.
-    #[must_use]
-    pub fn start(config: ChatConfig, tokens: Arc<dyn TokenSource>) -> Arc<Self> {
+    ///
+    /// # Errors
+    ///
+    /// [`ChatError::Setup`] when no HTTP client was given and none can be
+    /// built on the configured trust.
+    pub fn start(config: ChatConfig, tokens: Arc<dyn TokenSource>) -> Result<Arc<Self>, ChatError> {
         let (tx, rx) = mpsc::unbounded_channel();
         let (stop, stop_rx) = watch::channel(false);
         let stats = Arc::new(Stats::default());
-        let client = config.http_client.clone().unwrap_or_default();
+        let client = match config.http_client.clone() {
+            Some(client) => client,
+            None => config
+                .trust
+                .http_client_builder()
+                .build()
+                .map_err(|e| ChatError::Setup {
+                    message: format!("cannot build the HTTP client: {e}"),
+                })?,
+        };
         let api = Api::new(
             client,
             &config.base,
@@ -103,7 +117,7 @@ impl ChatChannel {
             chats: std::collections::HashMap::new(),
             timers: InactivityTimers::new(config.settings.inactivity.clone()),
             own_skills: Vec::new(),
-            connected: false,
+            connected: None,
         };
         let shared = Arc::new(Shared {
             config,
@@ -113,12 +127,12 @@ impl ChatChannel {
             stats,
             stop,
         });
-        let task = tokio::spawn(crate::poller::run(Arc::clone(&shared)));
-        Arc::new(Self {
+        let task = tokio::spawn(crate::poller::supervise(Arc::clone(&shared)));
+        Ok(Arc::new(Self {
             shared,
             rx: tokio::sync::Mutex::new(rx),
             task: Mutex::new(Some(task)),
-        })
+        }))
     }
 
     /// What the transport has done so far.

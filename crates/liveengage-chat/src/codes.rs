@@ -34,3 +34,5 @@ pub const POLL: ErrorCode = ErrorCode::from_static("chat.poll");
 pub const TAKE_CHAT: ErrorCode = ErrorCode::from_static("chat.take-chat");
 /// The inactivity warning or close could not be played.
 pub const INACTIVITY: ErrorCode = ErrorCode::from_static("chat.inactivity");
+/// A task of the transport failed unexpectedly (a panic); it is restarted.
+pub const TRANSPORT_FAILURE: ErrorCode = ErrorCode::from_static("chat.transport-failure");

@@ -220,6 +220,7 @@ pub struct ChatConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) send_grace: Duration,
     pub(crate) http_client: Option<reqwest::Client>,
+    pub(crate) trust: connector_http::Trust,
 }
 
 impl ChatConfig {
@@ -236,6 +237,7 @@ impl ChatConfig {
             retry: RetryPolicy::liveperson(),
             send_grace: Duration::from_secs(60),
             http_client: None,
+            trust: connector_http::Trust::default(),
         }
     }
 
@@ -288,8 +290,17 @@ impl ChatConfig {
         self
     }
 
+    /// Which certificate authorities the transport's own HTTP client trusts
+    /// (default: the webpki roots); not used with
+    /// [`with_http_client`](Self::with_http_client).
+    pub fn with_trust(mut self, trust: connector_http::Trust) -> Self {
+        self.trust = trust;
+        self
+    }
+
     /// Uses this HTTP client (e.g. `Authenticator::http_client()`, which
-    /// trusts the configured root CAs) instead of a default one.
+    /// trusts the configured root CAs) instead of one built on
+    /// [`with_trust`](Self::with_trust).
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self

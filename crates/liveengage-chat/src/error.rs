@@ -52,6 +52,12 @@ pub enum ChatError {
     /// The channel shut down while the call waited.
     #[error("the chat channel has shut down")]
     Shutdown,
+    /// The transport could not be set up (its HTTP client could not be built).
+    #[error("the chat transport cannot start: {message}; check the TLS settings")]
+    Setup {
+        /// Why.
+        message: String,
+    },
 }
 
 impl ChatError {
@@ -70,7 +76,7 @@ impl ChatError {
         match self {
             Self::Network { .. } | Self::Decode { .. } => true,
             Self::Status { status, .. } => *status >= 500,
-            Self::Login { .. } | Self::Shutdown => false,
+            Self::Login { .. } | Self::Shutdown | Self::Setup { .. } => false,
         }
     }
 
@@ -81,7 +87,7 @@ impl ChatError {
             Self::Network { .. } => true,
             Self::Status { status, .. } => *status >= 500 || *status == 429,
             Self::Login { transient, .. } => *transient,
-            Self::Decode { .. } | Self::Shutdown => false,
+            Self::Decode { .. } | Self::Shutdown | Self::Setup { .. } => false,
         }
     }
 

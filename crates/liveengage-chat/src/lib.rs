@@ -62,7 +62,7 @@
 //!     );
 //! config.validate()?;
 //! auth.spawn_keep_alive();
-//! let channel = ChatChannel::start(config, auth);
+//! let channel = ChatChannel::start(config, auth)?;
 //! // Hand `channel` to `connector_runtime::Connector::builder`.
 //! # drop(channel); Ok(()) }
 //! ```
@@ -86,6 +86,7 @@ mod token;
 pub use channel::ChatChannel;
 pub use config::{ChatConfig, ChatSettings, InactivitySettings, PollingSettings};
 pub use connector_core;
+pub use connector_http::{Roots, Trust};
 pub use error::ChatError;
 pub use inactivity::{InactivityAction, InactivityTimers};
 pub use pacing::PollPacer;

@@ -24,7 +24,42 @@ use crate::state::ChatTrack;
 /// Consecutive failed polls before the transport reports an interruption.
 const FAILURES_BEFORE_INTERRUPTED: u32 = 3;
 
-pub(crate) async fn run(shared: Arc<Shared>) {
+/// Runs the poller until shutdown. A panic inside it (in the transport, or in
+/// a token source it calls) is never silent: the bot goes to Service
+/// Interruption with [`codes::TRANSPORT_FAILURE`] and the poller starts again
+/// after a pause, keeping the chats it holds (their positions only move past
+/// events already handed over, so none is lost).
+pub(crate) async fn supervise(shared: Arc<Shared>) {
+    let mut restarts: u32 = 0;
+    loop {
+        let Err(panic) = tokio::spawn(run(Arc::clone(&shared))).await else {
+            break;
+        };
+        if !panic.is_panic() || shared.api.stopped() {
+            break;
+        }
+        restarts = restarts.saturating_add(1);
+        let what = connector_core::panic_message(panic.into_panic().as_ref());
+        // Reported even if the last status was already an interruption.
+        shared.lock().connected = None;
+        shared.status(
+            false,
+            codes::TRANSPORT_FAILURE,
+            format!("the chat poller failed unexpectedly ({what}); it is restarted"),
+        );
+        let wait = shared
+            .config
+            .settings
+            .polling
+            .idle_max
+            .saturating_mul(restarts.min(10));
+        if shared.api.pause(wait).await.is_err() {
+            break;
+        }
+    }
+}
+
+async fn run(shared: Arc<Shared>) {
     let polling = shared.config.settings.polling;
     let mut pacer = PollPacer::new(polling);
     let mut failures: u32 = 0;

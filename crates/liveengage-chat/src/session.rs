@@ -22,13 +22,14 @@ pub(crate) fn chat_url(shared: &Shared, chat: &str, tail: &str) -> Option<String
 /// Creates the agent session, sets it Online and reads the bot's skills.
 pub(crate) async fn establish(shared: &Shared) -> Result<(), ChatError> {
     let api = &shared.api;
+    // One attempt: the poller reports a failure at once (the bot shows why
+    // it is not Online) and tries again with backoff.
     let created = api
-        .retrying(
+        .once(
             "create agent session",
             Verb::Post,
             &api.sessions_url(),
             Some(&json!({"loginData": ""})),
-            None,
         )
         .await?;
     let location: AgentSessionLocation =

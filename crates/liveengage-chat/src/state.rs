@@ -27,6 +27,7 @@ pub(crate) struct State {
     pub timers: InactivityTimers,
     /// The bot's own skills (id, name), from the session info.
     pub own_skills: Vec<(String, String)>,
-    /// Whether `Connected` was the last status sent.
-    pub connected: bool,
+    /// The last status reported: `None` before the first (so a failure
+    /// before the first connection is reported too).
+    pub connected: Option<bool>,
 }

@@ -1,6 +1,7 @@
-//! The chat transport against `liveengage-sim`: welcome, lines both ways,
-//! transfer, end, and faults (expired bearer, answers slower than the
-//! request timeout) without a lost or repeated line.
+//! The chat transport against `liveengage-sim` over HTTPS (as LiveEngage
+//! is): welcome, lines both ways, transfer, end, and faults (expired bearer,
+//! answers slower than the request timeout, an untrusted server, a panic in
+//! the poller) without a lost or repeated line.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +30,7 @@ impl TokenSource for SimToken {
 
 fn fast_config(sim: &SimHandle, bot: &str) -> ChatConfig {
     ChatConfig::new(bot, sim.account_id(), sim.base_url().parse().unwrap())
+        .with_trust(sim.client_trust())
         .with_polling(PollingSettings {
             active: Duration::from_millis(50),
             idle: Duration::from_millis(50),
@@ -71,11 +73,12 @@ fn agent_lines(sim: &SimHandle, chat: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn welcome_lines_quick_replies_refused_and_visitor_leaving() {
-    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
     let channel = ChatChannel::start(
         fast_config(&sim, "bot-1"),
         Arc::new(SimToken(Arc::clone(&sim), "echo-bot")),
-    );
+    )
+    .unwrap();
     assert_eq!(
         next(&channel).await,
         ChannelEvent::Status(ChannelStatus::Connected)
@@ -158,11 +161,12 @@ async fn welcome_lines_quick_replies_refused_and_visitor_leaving() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_bearer_and_lost_answers_lose_no_line_and_repeat_none() {
-    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
     let channel = ChatChannel::start(
         fast_config(&sim, "bot-1"),
         Arc::new(SimToken(Arc::clone(&sim), "echo-bot")),
-    );
+    )
+    .unwrap();
     assert_eq!(
         next(&channel).await,
         ChannelEvent::Status(ChannelStatus::Connected)
@@ -232,11 +236,12 @@ async fn expired_bearer_and_lost_answers_lose_no_line_and_repeat_none() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn transfer_needs_an_online_agent_then_moves_the_chat() {
-    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
     let bot = ChatChannel::start(
         fast_config(&sim, "bot-1"),
         Arc::new(SimToken(Arc::clone(&sim), "echo-bot")),
-    );
+    )
+    .unwrap();
     assert_eq!(
         next(&bot).await,
         ChannelEvent::Status(ChannelStatus::Connected)
@@ -255,7 +260,8 @@ async fn transfer_needs_an_online_agent_then_moves_the_chat() {
         let bot2 = ChatChannel::start(
             fast_config(&sim, "bot-2").with_skill("Human", "2"),
             Arc::new(SimToken(Arc::clone(&sim), "echo-bot")),
-        );
+        )
+        .unwrap();
         // The same user's second session sees the same chat.
         assert_eq!(
             next(&bot2).await,
@@ -276,7 +282,8 @@ async fn transfer_needs_an_online_agent_then_moves_the_chat() {
     let human = ChatChannel::start(
         fast_config(&sim, "human"),
         Arc::new(SimToken(Arc::clone(&sim), "agent")),
-    );
+    )
+    .unwrap();
     assert_eq!(
         next(&human).await,
         ChannelEvent::Status(ChannelStatus::Connected)
@@ -305,4 +312,71 @@ async fn transfer_needs_an_online_agent_then_moves_the_chat() {
     assert!(!sim.transcript(&chat).unwrap().open);
     bot.shutdown().await.unwrap();
     human.shutdown().await.unwrap();
+}
+
+/// Panics on its first call, then hands out the emulator's tokens.
+struct PanicsOnce(SimToken, std::sync::atomic::AtomicBool);
+
+#[async_trait]
+impl TokenSource for PanicsOnce {
+    async fn bearer(&self, renew: bool) -> Result<Secret, ChatError> {
+        if !self.1.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            panic!("token source exploded");
+        }
+        self.0.bearer(renew).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panic_in_the_poller_is_reported_and_the_poller_restarts() {
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
+    let channel = ChatChannel::start(
+        fast_config(&sim, "bot-1"),
+        Arc::new(PanicsOnce(
+            SimToken(Arc::clone(&sim), "echo-bot"),
+            std::sync::atomic::AtomicBool::new(false),
+        )),
+    )
+    .unwrap();
+    match next(&channel).await {
+        ChannelEvent::Status(ChannelStatus::Interrupted { code, message }) => {
+            assert_eq!(code, codes::TRANSPORT_FAILURE);
+            assert!(message.contains("token source exploded"), "{message}");
+        }
+        other => panic!("expected the failure first, got {other:?}"),
+    }
+    assert_eq!(
+        next(&channel).await,
+        ChannelEvent::Status(ChannelStatus::Connected)
+    );
+    let chat = sim.start_chat(None, "Cy", None).unwrap();
+    let welcome = next_inbound(&channel).await;
+    assert!(matches!(
+        welcome.kind,
+        EventKind::ConversationStarted { .. }
+    ));
+    sim.visitor_says(&chat, "still there?").unwrap();
+    let line = next_inbound(&channel).await;
+    channel
+        .send(&line.context, &Output::text("yes"))
+        .await
+        .unwrap();
+    assert_eq!(agent_lines(&sim, &chat), vec!["yes".to_owned()]);
+    channel.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_the_trust_does_not_cover_is_an_interruption_naming_the_certificate() {
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
+    let config = fast_config(&sim, "bot-1").with_trust(liveengage_chat::Trust::default());
+    let channel =
+        ChatChannel::start(config, Arc::new(SimToken(Arc::clone(&sim), "echo-bot"))).unwrap();
+    match next(&channel).await {
+        ChannelEvent::Status(ChannelStatus::Interrupted { code, message }) => {
+            assert_eq!(code, codes::SESSION);
+            assert!(message.to_lowercase().contains("certificate"), "{message}");
+        }
+        other => panic!("expected an interruption, got {other:?}"),
+    }
+    channel.shutdown().await.unwrap();
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use connector_core::{ChannelEvent, ChannelStatus, EventKind, InboundEvent};
+use connector_core::{ChannelEvent, ChannelStatus, EventKind, InboundEvent, panic_message};
 use futures::{FutureExt, SinkExt, StreamExt};
 use liveengage_proto::enums::{ChangeType, ConvState, RingState, Role};
 use liveengage_proto::notifications::Participants;
@@ -33,7 +33,7 @@ pub(crate) async fn supervise(inner: Arc<Inner>) {
                 failed(
                     &inner,
                     "the connection loop",
-                    panic_text(err.into_panic().as_ref()),
+                    panic_message(err.into_panic().as_ref()),
                 );
                 tokio::select! {
                     () = inner.shutdown.notified() => break,
@@ -61,7 +61,7 @@ pub(crate) async fn run(inner: Arc<Inner>) {
             .catch_unwind()
             .await
             .unwrap_or_else(|panic| {
-                failed(&inner, "the connection", panic_text(panic.as_ref()));
+                failed(&inner, "the connection", panic_message(panic.as_ref()));
                 // Whatever the connection held is released: pending
                 // requests fail now instead of at their timeouts.
                 if let Some(socket) = inner.socket() {
@@ -118,17 +118,6 @@ fn failed(inner: &Inner, task: &str, why: String) {
 }
 
 /// What a panic said, when it said it with a string.
-pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    let said = panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".to_owned());
-    // Bounded: it goes into status messages.
-    let mut said: String = said.chars().take(200).collect();
-    said.insert_str(0, "panic: ");
-    said
-}
 
 /// Spawns a task of the connection; if it panics, the failure is reported
 /// and the socket closed, so the connection is replaced (and, for example,
@@ -140,7 +129,7 @@ where
     let (inner, socket) = (Arc::clone(inner), socket.clone());
     tokio::spawn(async move {
         if let Err(panic) = std::panic::AssertUnwindSafe(future).catch_unwind().await {
-            failed(&inner, task, panic_text(panic.as_ref()));
+            failed(&inner, task, panic_message(panic.as_ref()));
             socket.close();
         }
     });
@@ -256,17 +245,17 @@ async fn connect_once(inner: &Arc<Inner>, relogin: bool, epoch: u64) -> Ended {
             // it panicked): the connection is done either way.
             ended = &mut writer => {
                 match ended {
-                    Err(err) if err.is_panic() => failed(inner, "the socket writer", panic_text(err.into_panic().as_ref())),
+                    Err(err) if err.is_panic() => failed(inner, "the socket writer", panic_message(err.into_panic().as_ref())),
                     _ => interrupted(inner, "the socket could not be written".into()),
                 }
                 break;
             }
             Some(Ok(Err(panic))) = maybe(&mut startup) => {
-                failed(inner, "the session start", panic_text(panic.as_ref()));
+                failed(inner, "the session start", panic_message(panic.as_ref()));
                 break;
             }
             Some(Ok(Err(panic))) = maybe(&mut keepalive) => {
-                failed(inner, "the keep-alive", panic_text(panic.as_ref()));
+                failed(inner, "the keep-alive", panic_message(panic.as_ref()));
                 break;
             }
         };
