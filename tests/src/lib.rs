@@ -1,5 +1,7 @@
 //! Helpers for the end-to-end tests: a bot on `liveengage-sim` through the
-//! real messaging transport and runtime.
+//! real messaging transport and runtime. The tests start the emulator with
+//! TLS, as LiveEngage is: every helper trusts its generated CA
+//! ([`SimHandle::client_trust`]).
 #![deny(missing_docs)]
 
 use std::sync::Arc;
@@ -82,7 +84,8 @@ impl RunningBot {
             sim.account_id(),
             sim.ws_base_url().parse().expect("ws url"),
         )
-        .with_reconnect(Duration::from_millis(50), Duration::from_millis(500));
+        .with_reconnect(Duration::from_millis(50), Duration::from_millis(500))
+        .with_trust(sim.client_trust());
         for (name, id) in skills {
             config = config.with_skill(*name, *id);
         }
@@ -151,7 +154,9 @@ pub fn sim_authenticator(sim: &SimHandle, login: &str) -> Arc<liveengage_auth::A
         liveengage_auth::Credentials::user_password(login, "secret"),
     )
     .with_csds_base(sim.base_url().parse().expect("emulator base URL"))
-    .allow_http(true);
+    .with_trust(sim.client_trust())
+    // Only a plain emulator (a test that says why) is reached over http://.
+    .allow_http(sim.ca_pem().is_none());
     Arc::new(liveengage_auth::Authenticator::new(config).expect("authenticator"))
 }
 

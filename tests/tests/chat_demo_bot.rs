@@ -53,7 +53,7 @@ fn engine() -> Arc<ScriptEngine> {
 }
 
 async fn sim() -> Arc<SimHandle> {
-    Arc::new(Sim::builder().start().await.unwrap())
+    Arc::new(Sim::builder().tls(true).start().await.unwrap())
 }
 
 fn settings(inactivity: InactivitySettings) -> ChatSettings {

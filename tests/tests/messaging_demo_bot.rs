@@ -14,6 +14,7 @@ const SCRIPT: &str = include_str!("../../examples/scripts/demo-bot.toml");
 async fn setup() -> (Arc<liveengage_sim::SimHandle>, RunningBot) {
     let sim = Arc::new(
         Sim::builder()
+            .tls(true)
             .skill("1", "Bot")
             .skill("3", "human-agents")
             .start()

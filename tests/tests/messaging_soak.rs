@@ -125,7 +125,7 @@ async fn round(sim: &Arc<SimHandle>, bot: &RunningBot, first: usize) -> Vec<Stri
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_message_is_answered_exactly_once_while_sockets_keep_dying() {
-    let sim = Arc::new(Sim::builder().start().await.unwrap());
+    let sim = Arc::new(Sim::builder().tls(true).start().await.unwrap());
     let bot = RunningBot::start(
         &sim,
         Arc::new(Echo),

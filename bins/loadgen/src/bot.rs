@@ -126,6 +126,7 @@ impl Bench {
         options.check().map_err(StartError)?;
         let sim = Arc::new(
             Sim::builder()
+                .tls(!options.plain)
                 .time_agent_turns(true)
                 .start()
                 .await
@@ -157,6 +158,7 @@ impl Bench {
             let process = ConnectorProcess::start(&bin, options.connector_threads, |database| {
                 ConnectorFile {
                     csds: sim.base_url(),
+                    extra_ca_file: sim.ca_path().map(std::path::Path::to_path_buf),
                     account_id: sim.account_id(),
                     escalation: escalation(),
                     engine,

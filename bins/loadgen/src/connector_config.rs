@@ -27,8 +27,10 @@ pub enum EngineSection {
 /// What the file says.
 #[derive(Debug, Clone)]
 pub struct ConnectorFile {
-    /// The emulator's CSDS base URL (`http://127.0.0.1:port`).
+    /// The emulator's CSDS base URL (`https://127.0.0.1:port`).
     pub csds: String,
+    /// The emulator's CA certificate (`[tls] extra_ca_file`), when it runs TLS.
+    pub extra_ca_file: Option<std::path::PathBuf>,
     /// The emulator's account.
     pub account_id: String,
     /// The escalation settings.
@@ -68,6 +70,9 @@ impl ConnectorFile {
         };
         let escalation = serde_json::to_value(&self.escalation).map_err(|e| e.to_string())?;
         let mut file = json!({
+            "tls": {
+                "extra_ca_file": self.extra_ca_file.as_ref().map(|p| p.display().to_string()),
+            },
             "server": {
                 "listen": "127.0.0.1:0",
                 "database": self.database.display().to_string(),
@@ -129,7 +134,8 @@ mod tests {
 
     fn file(engine: EngineSection) -> ConnectorFile {
         ConnectorFile {
-            csds: "http://127.0.0.1:4000".into(),
+            csds: "https://127.0.0.1:4000".into(),
+            extra_ca_file: Some("/tmp/x/ca.pem".into()),
             account_id: "123".into(),
             escalation: ErrorHandling::new("Human").customer_message("Transferring"),
             engine,
@@ -159,7 +165,11 @@ mod tests {
         assert!(bot["escalation"].get("failure_message").is_none());
         assert_eq!(
             bot["liveengage"]["csds"].as_str(),
-            Some("http://127.0.0.1:4000")
+            Some("https://127.0.0.1:4000")
+        );
+        assert_eq!(
+            table["tls"]["extra_ca_file"].as_str(),
+            Some("/tmp/x/ca.pem")
         );
     }
 

@@ -46,7 +46,8 @@ impl InProcessBot {
                 Credentials::user_password("echo-bot", "secret"),
             )
             .with_csds_base(sim.base_url().parse().map_err(err)?)
-            .allow_http(true)
+            .with_trust(sim.client_trust())
+            .allow_http(options.plain)
             .with_retry_policy(retry),
         )
         .map_err(err)?;
@@ -56,7 +57,8 @@ impl InProcessBot {
             .with_skill("Human", "2")
             .with_request_timeout(Duration::from_secs(3))
             .with_keepalive(Duration::from_secs(2), Duration::from_secs(10))
-            .with_reconnect(RECONNECT.0, RECONNECT.1);
+            .with_reconnect(RECONNECT.0, RECONNECT.1)
+            .with_trust(sim.client_trust());
         let turns = Arc::new(TurnCounter::new());
         let counter = Arc::clone(&turns);
         let config =

@@ -178,6 +178,11 @@ async fn drive(
         }
         .into(),
         engine: engine_label(options),
+        transport: if options.plain {
+            "plain (ws://, http://)".into()
+        } else {
+            "TLS (wss://, https://)".into()
+        },
         measured_process: match process {
             proc_stats::Process::Own => {
                 "loadgen (emulator, consumers and bot in one process)".into()

@@ -76,6 +76,10 @@ pub struct Options {
     /// Applies to the separate process too (`runtime.spam_guard`).
     #[arg(long)]
     pub spam_guard: bool,
+    /// Plain `ws://`/`http://` between the bot and the emulator instead of
+    /// TLS (the default, as production is): for comparing the cost of TLS.
+    #[arg(long)]
+    pub plain: bool,
     /// Write the report as JSON here.
     #[arg(long)]
     pub json: Option<PathBuf>,

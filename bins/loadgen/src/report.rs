@@ -45,6 +45,9 @@ pub struct Report {
     pub mode: String,
     /// The engine behind the bot.
     pub engine: String,
+    /// How the bot reached the emulator: `TLS (wss://, https://)` or
+    /// `plain (ws://, http://)`.
+    pub transport: String,
     /// The process the CPU and memory figures are of.
     pub measured_process: String,
     /// Conversations driven.
@@ -121,6 +124,7 @@ impl Report {
         let mut rows = vec![
             ("mode", self.mode.clone()),
             ("engine", self.engine.clone()),
+            ("transport", self.transport.clone()),
             ("CPU and memory of", self.measured_process.clone()),
             ("conversations", self.conversations.to_string()),
             ("messages sent", self.messages_sent.to_string()),

@@ -117,8 +117,6 @@ fn failed(inner: &Inner, task: &str, why: String) {
     }));
 }
 
-/// What a panic said, when it said it with a string.
-
 /// Spawns a task of the connection; if it panics, the failure is reported
 /// and the socket closed, so the connection is replaced (and, for example,
 /// a conversation whose history load died is loaded again).

@@ -232,3 +232,55 @@ pub fn parse_file(
         Err(ConfigError::Invalid(errors))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, dir: &Path) -> Result<FileConfig, Vec<FieldError>> {
+        parse_file(text, "test.toml", dir, &|_| None).map_err(|e| match e {
+            ConfigError::Invalid(errors) => errors,
+            other => panic!("unexpected {other}"),
+        })
+    }
+
+    const CA: &str = "-----BEGIN CERTIFICATE-----\nMIIBeTCCAR+gAwIBAgIUPrGkj4ZbBv6j0cH1mZx3j5G7JdowCgYIKoZIzj0EAwIw\n-----END CERTIFICATE-----\n";
+
+    #[test]
+    fn tls_defaults_to_the_webpki_roots_without_extra_cas() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = parse("", dir.path()).unwrap();
+        assert_eq!(config.trust.roots(), connector_http::Roots::Webpki);
+        assert_eq!(config.trust.extra_ca_count(), 0);
+    }
+
+    #[test]
+    fn an_extra_ca_file_is_read_relative_to_the_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let sim = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+        std::fs::write(dir.path().join("ca.pem"), sim.cert.pem()).unwrap();
+        let config = parse("[tls]\nextra_ca_file = \"ca.pem\"\n", dir.path()).unwrap();
+        assert_eq!(config.trust.extra_ca_count(), 1);
+    }
+
+    #[test]
+    fn tls_mistakes_name_their_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let errors = parse("[tls]\nextra_ca_file = \"absent.pem\"\n", dir.path()).unwrap_err();
+        assert_eq!(errors[0].path, "tls.extra_ca_file");
+        assert!(errors[0].message.contains("cannot read"), "{errors:?}");
+
+        std::fs::write(dir.path().join("empty.pem"), "not a certificate\n").unwrap();
+        let errors = parse("[tls]\nextra_ca_file = \"empty.pem\"\n", dir.path()).unwrap_err();
+        assert_eq!(errors[0].path, "tls.extra_ca_file");
+
+        std::fs::write(dir.path().join("bad.pem"), CA).unwrap();
+        let errors = parse("[tls]\nextra_ca_file = \"bad.pem\"\n", dir.path()).unwrap_err();
+        assert_eq!(errors[0].path, "tls.extra_ca_file");
+
+        let errors = parse("[tls]\nroots = \"system\"\n", dir.path()).unwrap_err();
+        assert_eq!(errors[0].path, "tls.roots", "{errors:?}");
+        let errors = parse("[tls]\ncolour = \"red\"\n", dir.path()).unwrap_err();
+        assert!(errors[0].message.contains("colour"), "{errors:?}");
+    }
+}
