@@ -112,6 +112,24 @@ impl Role {
     }
 }
 
+/// Why a caller may not create or delete a token: nobody grants (or takes
+/// away) a permission they lack.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Overreach {
+    /// Only an Admin token creates or deletes an Admin token.
+    #[error(
+        "only an admin token may create or delete an admin token; ask an admin, or choose a role whose permissions this token holds"
+    )]
+    AdminOnly,
+    /// The token would hold permissions the caller lacks.
+    #[error(
+        "this token lacks {}: a token can only create or delete tokens whose permissions it holds itself",
+        .0.iter().map(|p| format!("`{}`", p.as_str())).collect::<Vec<_>>().join(", ")
+    )]
+    Lacks(Vec<Permission>),
+}
+
 /// The caller of a request, from a valid token.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -146,6 +164,27 @@ impl Caller {
     #[must_use]
     pub fn may(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
+    }
+
+    /// Whether the caller may create (or delete) a token of `role` with, for
+    /// a custom role, the `custom` permissions: only when the caller holds
+    /// every one of them, and only an Admin for an Admin token (Admin is
+    /// everything, present and future).
+    ///
+    /// # Errors
+    ///
+    /// [`Overreach`] naming what the caller lacks.
+    pub fn may_manage(&self, role: Role, custom: &[Permission]) -> Result<(), Overreach> {
+        if role == Role::Admin && self.role != Role::Admin {
+            return Err(Overreach::AdminOnly);
+        }
+        let wanted = Self::new("", "", role, custom).permissions;
+        let missing: Vec<Permission> = wanted.difference(&self.permissions).copied().collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Overreach::Lacks(missing))
+        }
     }
 
     /// `name (id)`, for the audit log.
@@ -191,5 +230,37 @@ mod tests {
         assert!(custom.may(Permission::Start) && !custom.may(Permission::View));
         assert_eq!(hash_token("abc").len(), 64);
         assert_ne!(generate_token(), generate_token());
+    }
+
+    #[test]
+    fn nobody_grants_a_permission_they_lack() {
+        use Permission::{Create, ManageTokens, Start, View};
+        let manager = Caller::new("t", "n", Role::Custom, &[ManageTokens]);
+        assert_eq!(
+            manager.may_manage(Role::Admin, &[]),
+            Err(Overreach::AdminOnly)
+        );
+        let Err(Overreach::Lacks(missing)) = manager.may_manage(Role::Agent, &[]) else {
+            panic!("an agent token holds more than manage_tokens");
+        };
+        assert!(missing.contains(&View) && !missing.contains(&ManageTokens));
+        assert!(manager.may_manage(Role::Custom, &[ManageTokens]).is_ok());
+        assert!(manager.may_manage(Role::Custom, &[Create]).is_err());
+        let all = Caller::new("t", "n", Role::Custom, &Permission::ALL);
+        assert_eq!(all.may_manage(Role::Admin, &[]), Err(Overreach::AdminOnly));
+        assert!(all.may_manage(Role::CampaignManager, &[]).is_ok());
+        let campaign = Caller::new("t", "n", Role::CampaignManager, &[]);
+        assert_eq!(
+            campaign.may_manage(Role::Admin, &[]),
+            Err(Overreach::AdminOnly)
+        );
+        let admin = Caller::new("t", "n", Role::Admin, &[]);
+        assert!(admin.may_manage(Role::Admin, &[]).is_ok());
+        assert!(admin.may_manage(Role::Custom, &[Start]).is_ok());
+        let message = manager
+            .may_manage(Role::Agent, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("`view`"), "{message}");
     }
 }

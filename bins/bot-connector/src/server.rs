@@ -130,9 +130,12 @@ pub async fn run(config_path: &Path) -> Result<(), ServeError> {
         .unwrap_or_default();
     let network = Network::new(config.trust.clone()).map_err(ServeError::Network)?;
     let app = App::new(new_fleet(network), store, None, base_dir);
-    if let Some(token) = &config.server.admin_token {
-        app.register_token(token.expose(), "configured admin", Role::Admin, &[])?;
-    } else if app.store.tokens()?.is_empty() {
+    // The token in the file replaces the one configured before (rotation).
+    let configured = config.server.admin_token.as_ref().map(|t| t.expose());
+    if app.configure_admin_token(configured)? > 0 {
+        tracing::info!("the previously configured admin token was revoked ([server] admin_token)");
+    }
+    if configured.is_none() && app.store.tokens()?.is_empty() {
         let (token, _) = app.create_token("bootstrap admin", Role::Admin, &[])?;
         println!("Admin API token (shown once, keep it): {token}");
     }

@@ -92,7 +92,31 @@ impl App {
         Ok((token, record))
     }
 
-    /// Stores a given token's hash (the configured admin token), unless known.
+    /// Makes `token` the configured admin token (`[server] admin_token`): a
+    /// previously configured token that differs is deleted, so rotating the
+    /// token in the file revokes the old one; `None` (no token in the file)
+    /// deletes the previously configured one. Returns how many were deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`].
+    pub fn configure_admin_token(&self, token: Option<&str>) -> Result<usize, StoreError> {
+        let Some(token) = token else {
+            return self.store.set_configured_token(None);
+        };
+        let record = TokenRecord {
+            id: new_token_id(),
+            name: "configured admin".to_owned(),
+            role: Role::Admin,
+            permissions: Vec::new(),
+            created_at_ms: crate::journal::unix_ms(std::time::SystemTime::now()),
+            configured: true,
+        };
+        self.store
+            .set_configured_token(Some((&record, &hash_token(token))))
+    }
+
+    /// Stores a given token's hash, unless known.
     ///
     /// # Errors
     ///
@@ -109,7 +133,7 @@ impl App {
             return Ok(existing);
         }
         let record = TokenRecord {
-            id: uuid::Uuid::new_v4().simple().to_string()[..12].to_owned(),
+            id: new_token_id(),
             name: name.to_owned(),
             role,
             permissions: if role == Role::Custom {
@@ -118,6 +142,7 @@ impl App {
                 Vec::new()
             },
             created_at_ms: crate::journal::unix_ms(std::time::SystemTime::now()),
+            configured: false,
         };
         self.store.insert_token(&record, &hash)?;
         Ok(record)
@@ -191,6 +216,13 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// A new public token id (12 hex digits).
+fn new_token_id() -> String {
+    let mut id = uuid::Uuid::new_v4().simple().to_string();
+    id.truncate(12);
+    id
 }
 
 /// The token of a request: `Authorization: Bearer`, else the dashboard cookie.

@@ -40,6 +40,11 @@ const MIGRATIONS: &[&str] = &[
         target TEXT NOT NULL,
         outcome TEXT NOT NULL
      );",
+    // 2: the token configured in the file (`[server] admin_token`) is marked,
+    // so a new one replaces it. Before this, `run` stored it under the name
+    // "configured admin": those rows are marked too.
+    "ALTER TABLE tokens ADD COLUMN configured INTEGER NOT NULL DEFAULT 0;
+     UPDATE tokens SET configured = 1 WHERE name = 'configured admin' AND role = 'admin';",
 ];
 
 /// Why the database cannot be used.
@@ -88,6 +93,10 @@ pub struct TokenRecord {
     pub permissions: Vec<Permission>,
     /// Creation time.
     pub created_at_ms: u64,
+    /// Whether it is the admin token configured in the file (`[server]
+    /// admin_token`): it cannot be deleted through the API, and a new
+    /// configured token replaces it.
+    pub configured: bool,
 }
 
 /// One audit entry.
@@ -257,17 +266,64 @@ impl Store {
         let permissions = serde_json::to_string(&record.permissions)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         self.conn().execute(
-            "INSERT INTO tokens (id, name, role, permissions, hash, created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO tokens (id, name, role, permissions, hash, created_at_ms, configured) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 record.id,
                 record.name,
                 record.role.as_str(),
                 permissions,
                 hash,
-                i64::try_from(record.created_at_ms).unwrap_or(i64::MAX)
+                i64::try_from(record.created_at_ms).unwrap_or(i64::MAX),
+                record.configured,
             ],
         )?;
         Ok(())
+    }
+
+    /// Makes the token with `hash` the configured one (stored from `record`
+    /// when unknown) and deletes every other token that was configured;
+    /// `None` deletes the configured one. Returns how many were deleted.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`].
+    pub fn set_configured_token(
+        &self,
+        configured: Option<(&TokenRecord, &str)>,
+    ) -> Result<usize, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let revoked = match configured {
+            None => tx.execute("DELETE FROM tokens WHERE configured = 1", [])?,
+            Some((record, hash)) => {
+                let revoked = tx.execute(
+                    "DELETE FROM tokens WHERE configured = 1 AND hash != ?1",
+                    params![hash],
+                )?;
+                let known = tx.execute(
+                    "UPDATE tokens SET configured = 1 WHERE hash = ?1",
+                    params![hash],
+                )?;
+                if known == 0 {
+                    let permissions = serde_json::to_string(&record.permissions)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    tx.execute(
+                        "INSERT INTO tokens (id, name, role, permissions, hash, created_at_ms, configured) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
+                        params![
+                            record.id,
+                            record.name,
+                            record.role.as_str(),
+                            permissions,
+                            hash,
+                            i64::try_from(record.created_at_ms).unwrap_or(i64::MAX),
+                        ],
+                    )?;
+                }
+                revoked
+            }
+        };
+        tx.commit()?;
+        Ok(revoked)
     }
 
     /// The token with this hash.
@@ -279,8 +335,25 @@ impl Store {
         let conn = self.conn();
         let row = conn
             .query_row(
-                "SELECT id, name, role, permissions, created_at_ms FROM tokens WHERE hash = ?1",
+                "SELECT id, name, role, permissions, created_at_ms, configured FROM tokens WHERE hash = ?1",
                 params![hash],
+                token_row,
+            )
+            .optional()?;
+        row.map(decode_token).transpose()
+    }
+
+    /// The token with this id.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`].
+    pub fn token_by_id(&self, id: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let conn = self.conn();
+        let row = conn
+            .query_row(
+                "SELECT id, name, role, permissions, created_at_ms, configured FROM tokens WHERE id = ?1",
+                params![id],
                 token_row,
             )
             .optional()?;
@@ -295,7 +368,7 @@ impl Store {
     pub fn tokens(&self) -> Result<Vec<TokenRecord>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, name, role, permissions, created_at_ms FROM tokens ORDER BY created_at_ms, id",
+            "SELECT id, name, role, permissions, created_at_ms, configured FROM tokens ORDER BY created_at_ms, id",
         )?;
         let rows = stmt.query_map([], token_row)?;
         let mut out = Vec::new();
@@ -305,16 +378,17 @@ impl Store {
         Ok(out)
     }
 
-    /// Deletes a token; returns whether it existed.
+    /// Deletes a token that is not the configured one; returns whether it
+    /// existed (the configured token is never deleted here).
     ///
     /// # Errors
     ///
     /// [`StoreError`].
     pub fn delete_token(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn()
-            .execute("DELETE FROM tokens WHERE id = ?1", params![id])?
-            > 0)
+        Ok(self.conn().execute(
+            "DELETE FROM tokens WHERE id = ?1 AND configured = 0",
+            params![id],
+        )? > 0)
     }
 
     /// Appends to the audit log.
@@ -360,14 +434,21 @@ impl Store {
     }
 }
 
-type TokenRow = (String, String, String, String, i64);
+type TokenRow = (String, String, String, String, i64, bool);
 
 fn token_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TokenRow> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
 }
 
 fn decode_token(
-    (id, name, role, permissions, created): TokenRow,
+    (id, name, role, permissions, created, configured): TokenRow,
 ) -> Result<TokenRecord, StoreError> {
     let role = Role::parse(&role)
         .ok_or_else(|| StoreError::Corrupt(format!("token {id}: unknown role {role:?}")))?;
@@ -379,6 +460,7 @@ fn decode_token(
         role,
         permissions,
         created_at_ms: u64::try_from(created).unwrap_or(0),
+        configured,
     })
 }
 
@@ -424,7 +506,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("db/bc.db");
         let store = Store::open(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 1);
+        let latest = i64::try_from(MIGRATIONS.len()).unwrap();
+        assert_eq!(store.schema_version().unwrap(), latest);
         store
             .insert_bot("a", &serde_json::json!({"id": "a"}))
             .unwrap();

@@ -50,6 +50,14 @@ pub async fn create(
             "only a custom role takes a permission list; built-in roles have fixed permissions",
         )]));
     }
+    if let Err(overreach) = caller.may_manage(new.role, &new.permissions) {
+        app.audit(&caller, "create_token", new.role.as_str(), "denied");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            overreach.to_string(),
+        ));
+    }
     let (token, record) = app.create_token(&new.name, new.role, &new.permissions)?;
     app.audit(&caller, "create_token", &record.id, "ok");
     Ok((
@@ -74,12 +82,35 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let caller = app.authorize(&headers, Permission::ManageTokens, &id)?;
-    if !app.store.delete_token(&id)? {
-        return Err(ApiError::new(
+    let not_found = || {
+        ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
             format!("no token with id {id:?}"),
+        )
+    };
+    let target = app.store.token_by_id(&id)?.ok_or_else(not_found)?;
+    if target.configured {
+        app.audit(&caller, "delete_token", &id, "denied");
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "configured_token",
+            format!(
+                "token {id:?} is the admin token configured in the file ([server] admin_token); \
+                 change or remove it there and restart to revoke it"
+            ),
         ));
+    }
+    if let Err(overreach) = caller.may_manage(target.role, &target.permissions) {
+        app.audit(&caller, "delete_token", &id, "denied");
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            overreach.to_string(),
+        ));
+    }
+    if !app.store.delete_token(&id)? {
+        return Err(not_found());
     }
     app.audit(&caller, "delete_token", &id, "ok");
     Ok(StatusCode::NO_CONTENT)
