@@ -123,7 +123,8 @@ pub async fn shutdown_signal() {
 /// [`ServeError`].
 pub async fn run(config_path: &Path) -> Result<(), ServeError> {
     let config = load_file(config_path)?;
-    let store = Store::open(&config.server.database)?;
+    let store = Store::open(&config.server.database)?
+        .with_audit_retention(config.server.audit_retention())?;
     let base_dir = config_path
         .parent()
         .map(Path::to_path_buf)

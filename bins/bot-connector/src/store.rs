@@ -45,7 +45,34 @@ const MIGRATIONS: &[&str] = &[
     // "configured admin": those rows are marked too.
     "ALTER TABLE tokens ADD COLUMN configured INTEGER NOT NULL DEFAULT 0;
      UPDATE tokens SET configured = 1 WHERE name = 'configured admin' AND role = 'admin';",
+    // 3: audit entries are pruned by age.
+    "CREATE INDEX audit_at_ms ON audit (at_ms);",
 ];
+
+/// The accepted `[server] audit_retention_days`.
+pub const AUDIT_RETENTION_DAYS: std::ops::RangeInclusive<u64> = 1..=3650;
+/// The accepted `[server] audit_max_rows`.
+pub const AUDIT_MAX_ROWS: std::ops::RangeInclusive<u64> = 100..=10_000_000;
+
+/// How much of the audit log is kept: entries older than `max_age_days`
+/// and all but the newest `max_rows` are deleted on start and as entries
+/// are added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditRetention {
+    /// Days an entry is kept ([`AUDIT_RETENTION_DAYS`], default 90).
+    pub max_age_days: u64,
+    /// Entries kept at most ([`AUDIT_MAX_ROWS`], default 100,000).
+    pub max_rows: u64,
+}
+
+impl Default for AuditRetention {
+    fn default() -> Self {
+        Self {
+            max_age_days: 90,
+            max_rows: 100_000,
+        }
+    }
+}
 
 /// Why the database cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +146,7 @@ pub struct AuditEntry {
 /// The database.
 pub struct Store {
     conn: Mutex<Connection>,
+    retention: AuditRetention,
 }
 
 fn now_ms() -> i64 {
@@ -155,7 +183,36 @@ impl Store {
         migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            retention: AuditRetention::default(),
         })
+    }
+
+    /// This store keeping the audit log within `retention` (pruned now).
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when pruning fails.
+    pub fn with_audit_retention(mut self, retention: AuditRetention) -> Result<Self, StoreError> {
+        self.retention = retention;
+        let pruned = self.prune_audit()?;
+        if pruned > 0 {
+            tracing::info!(
+                pruned,
+                max_age_days = retention.max_age_days,
+                max_rows = retention.max_rows,
+                "old audit entries deleted"
+            );
+        }
+        Ok(self)
+    }
+
+    /// Deletes the audit entries beyond the retention; returns how many.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`].
+    pub fn prune_audit(&self) -> Result<usize, StoreError> {
+        prune_audit(&self.conn(), self.retention, now_ms())
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -403,10 +460,13 @@ impl Store {
         target: &str,
         outcome: &str,
     ) -> Result<(), StoreError> {
-        self.conn().execute(
+        let conn = self.conn();
+        let now = now_ms();
+        conn.execute(
             "INSERT INTO audit (at_ms, actor, action, target, outcome) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_ms(), actor, action, target, outcome],
+            params![now, actor, action, target, outcome],
         )?;
+        prune_audit(&conn, self.retention, now)?;
         Ok(())
     }
 
@@ -432,6 +492,26 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// Deletes audit entries older than the retention's age (at `now_ms`) and
+/// all but its newest `max_rows`.
+fn prune_audit(
+    conn: &Connection,
+    retention: AuditRetention,
+    now_ms: i64,
+) -> Result<usize, StoreError> {
+    let age_ms = i64::try_from(retention.max_age_days)
+        .unwrap_or(i64::MAX)
+        .saturating_mul(86_400_000);
+    let cutoff = now_ms.saturating_sub(age_ms);
+    let by_age = conn.execute("DELETE FROM audit WHERE at_ms < ?1", params![cutoff])?;
+    let keep = i64::try_from(retention.max_rows).unwrap_or(i64::MAX);
+    let by_count = conn.execute(
+        "DELETE FROM audit WHERE seq <= (SELECT MAX(seq) FROM audit) - ?1",
+        params![keep],
+    )?;
+    Ok(by_age + by_count)
 }
 
 type TokenRow = (String, String, String, String, i64, bool);
@@ -524,5 +604,70 @@ mod tests {
         drop(store);
         let err = Store::open(&path).err().expect("refused");
         assert!(err.to_string().contains("newer"), "{err}");
+    }
+
+    #[test]
+    fn a_configured_admin_token_of_an_older_database_is_marked() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, 0);",
+        )
+        .unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(
+            "INSERT INTO tokens VALUES ('a', 'configured admin', 'admin', '[]', 'h1', 0);
+             INSERT INTO tokens VALUES ('b', 'ops', 'admin', '[]', 'h2', 0);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let store = Store {
+            conn: Mutex::new(conn),
+            retention: AuditRetention::default(),
+        };
+        let tokens = store.tokens().unwrap();
+        assert!(tokens.iter().find(|t| t.id == "a").unwrap().configured);
+        assert!(!tokens.iter().find(|t| t.id == "b").unwrap().configured);
+        // Rotation then revokes it.
+        assert_eq!(store.set_configured_token(None).unwrap(), 1);
+        assert_eq!(store.tokens().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn old_audit_entries_go_on_start_and_as_entries_are_added() {
+        let store = Store::in_memory().unwrap();
+        let day_ms = 86_400_000_i64;
+        for (at, n) in [(now_ms() - 100 * day_ms, 3), (now_ms() - 10 * day_ms, 2)] {
+            for i in 0..n {
+                store
+                    .conn()
+                    .execute(
+                        "INSERT INTO audit (at_ms, actor, action, target, outcome) VALUES (?1, 'a', 'view', ?2, 'denied')",
+                        params![at, i],
+                    )
+                    .unwrap();
+            }
+        }
+        assert_eq!(store.audit_log(500).unwrap().len(), 5);
+        // The default keeps 90 days: the 100-day-old entries go on start.
+        let store = store
+            .with_audit_retention(AuditRetention::default())
+            .unwrap();
+        assert_eq!(store.audit_log(500).unwrap().len(), 2);
+        // A shorter retention: the 10-day-old ones go at the next entry.
+        let mut store = store;
+        store.retention = AuditRetention {
+            max_age_days: 7,
+            max_rows: 100,
+        };
+        store.audit("a", "view", "x", "denied").unwrap();
+        let left = store.audit_log(500).unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].target, "x");
+        // And no more than max_rows.
+        for _ in 0..150 {
+            store.audit("a", "view", "y", "denied").unwrap();
+        }
+        assert_eq!(store.audit_log(500).unwrap().len(), 100);
     }
 }

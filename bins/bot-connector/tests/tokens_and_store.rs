@@ -235,3 +235,27 @@ async fn a_new_configured_admin_token_replaces_the_old_one_across_restarts() {
     let (s, _) = call(&app, "GET", "/api/tokens", "new-admin-token").await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn denied_calls_do_not_grow_the_audit_log_without_bound() {
+    let store = Store::in_memory()
+        .unwrap()
+        .with_audit_retention(bot_connector::store::AuditRetention {
+            max_age_days: 90,
+            max_rows: 100,
+        })
+        .unwrap();
+    let app = app_with(store);
+    let (admin, _) = app.create_token("admin", Role::Admin, &[]).unwrap();
+    let (viewer, _) = app
+        .create_token("v", Role::Custom, &[Permission::View])
+        .unwrap();
+    for _ in 0..150 {
+        let (s, _) = call(&app, "GET", "/api/tokens", &viewer).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+    }
+    let (_, audit) = call(&app, "GET", "/api/audit", &admin).await;
+    let entries = audit["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 100, "only the newest 100 are kept");
+    assert!(entries.iter().all(|e| e["outcome"] == "denied"));
+}

@@ -82,6 +82,63 @@ pub struct ServerSpec {
     /// printed once.
     #[serde(default)]
     pub admin_token: Option<Secret>,
+    /// Days an audit entry is kept (1-3650, default 90).
+    #[serde(
+        default = "default_audit_retention_days",
+        deserialize_with = "audit_retention_days"
+    )]
+    pub audit_retention_days: u64,
+    /// Audit entries kept at most, the newest (100-10,000,000, default 100,000).
+    #[serde(
+        default = "default_audit_max_rows",
+        deserialize_with = "audit_max_rows"
+    )]
+    pub audit_max_rows: u64,
+}
+
+impl ServerSpec {
+    /// The audit log's retention.
+    #[must_use]
+    pub fn audit_retention(&self) -> crate::store::AuditRetention {
+        crate::store::AuditRetention {
+            max_age_days: self.audit_retention_days,
+            max_rows: self.audit_max_rows,
+        }
+    }
+}
+
+fn default_audit_retention_days() -> u64 {
+    crate::store::AuditRetention::default().max_age_days
+}
+
+fn default_audit_max_rows() -> u64 {
+    crate::store::AuditRetention::default().max_rows
+}
+
+/// A whole number within `range`, or an error saying which are accepted.
+fn ranged<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+    range: &std::ops::RangeInclusive<u64>,
+    unit: &str,
+) -> Result<u64, D::Error> {
+    let n = u64::deserialize(deserializer)?;
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "must be from {} to {} {unit}, not {n}",
+            range.start(),
+            range.end()
+        )))
+    }
+}
+
+fn audit_retention_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    ranged(d, &crate::store::AUDIT_RETENTION_DAYS, "days")
+}
+
+fn audit_max_rows<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    ranged(d, &crate::store::AUDIT_MAX_ROWS, "entries")
 }
 
 fn default_listen() -> SocketAddr {
@@ -98,6 +155,8 @@ impl Default for ServerSpec {
             listen: default_listen(),
             database: default_database(),
             admin_token: None,
+            audit_retention_days: default_audit_retention_days(),
+            audit_max_rows: default_audit_max_rows(),
         }
     }
 }
@@ -282,5 +341,40 @@ mod tests {
         assert_eq!(errors[0].path, "tls.roots", "{errors:?}");
         let errors = parse("[tls]\ncolour = \"red\"\n", dir.path()).unwrap_err();
         assert!(errors[0].message.contains("colour"), "{errors:?}");
+    }
+
+    #[test]
+    fn audit_retention_has_defaults_and_checked_ranges() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = parse("", dir.path()).unwrap();
+        assert_eq!(
+            config.server.audit_retention(),
+            crate::store::AuditRetention::default()
+        );
+        let config = parse(
+            "[server]\naudit_retention_days = 3650\naudit_max_rows = 100\n",
+            dir.path(),
+        )
+        .unwrap();
+        assert_eq!(config.server.audit_retention().max_age_days, 3650);
+        assert_eq!(config.server.audit_retention().max_rows, 100);
+        for (text, key) in [
+            ("audit_retention_days = 0", "server.audit_retention_days"),
+            ("audit_retention_days = 3651", "server.audit_retention_days"),
+            ("audit_retention_days = -1", "server.audit_retention_days"),
+            ("audit_max_rows = 99", "server.audit_max_rows"),
+            (
+                "audit_max_rows = 9223372036854775807",
+                "server.audit_max_rows",
+            ),
+        ] {
+            let errors = parse(&format!("[server]\n{text}\n"), dir.path()).unwrap_err();
+            assert_eq!(errors[0].path, key, "{text}: {errors:?}");
+        }
+        let errors = parse("[server]\naudit_retention_days = 0\n", dir.path()).unwrap_err();
+        assert!(
+            errors[0].message.contains("from 1 to 3650 days"),
+            "{errors:?}"
+        );
     }
 }
