@@ -212,6 +212,56 @@ pub fn generate_token() -> String {
     format!("bc_{body}")
 }
 
+/// Whether a request is authenticated by the dashboard's cookie rather than
+/// by `Authorization: Bearer`: the same choice as the token lookup in
+/// `state.rs` (a `Bearer` header wins; otherwise the `bc_token` cookie).
+/// Such requests are sent by browsers on their own, so state-changing ones
+/// must prove they come from the dashboard's pages ([`same_origin`]).
+#[must_use]
+pub fn authenticates_by_cookie(headers: &axum::http::HeaderMap) -> bool {
+    use axum::http::header::{AUTHORIZATION, COOKIE};
+    let bearer = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer "));
+    if bearer {
+        return false;
+    }
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| {
+            c.trim()
+                .strip_prefix(crate::state::TOKEN_COOKIE)
+                .is_some_and(|rest| rest.starts_with('='))
+        })
+}
+
+/// Whether a browser request comes from this server's own pages:
+/// `Sec-Fetch-Site` is `same-origin` (or `none`: the user typed it), or,
+/// from a browser that does not send it, `Origin` is this `Host` over http
+/// or https. A request with neither header is refused (every browser sends
+/// one of them on a POST; other clients use a bearer token).
+#[must_use]
+pub fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    use axum::http::header::{HOST, ORIGIN};
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.to_str(), Ok("same-origin" | "none"));
+    }
+    let (Some(origin), Some(host)) = (
+        headers.get(ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(HOST).and_then(|v| v.to_str().ok()),
+    ) else {
+        return false;
+    };
+    let host = host.trim();
+    !host.is_empty()
+        && (origin.strip_prefix("http://") == Some(host)
+            || origin.strip_prefix("https://") == Some(host))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,5 +312,63 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(message.contains("`view`"), "{message}");
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> axum::http::HeaderMap {
+        let mut h = axum::http::HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                axum::http::HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn the_cookie_counts_only_without_a_bearer_header() {
+        assert!(authenticates_by_cookie(&headers(&[(
+            "cookie",
+            "a=b; bc_token=x"
+        )])));
+        assert!(!authenticates_by_cookie(&headers(&[(
+            "cookie",
+            "bc_tokenx=1"
+        )])));
+        assert!(!authenticates_by_cookie(&headers(&[
+            ("cookie", "bc_token=x"),
+            ("authorization", "Bearer y"),
+        ])));
+        // A header that is not a bearer falls back to the cookie, as the lookup does.
+        assert!(authenticates_by_cookie(&headers(&[
+            ("cookie", "bc_token=x"),
+            ("authorization", "Basic y"),
+        ])));
+    }
+
+    #[test]
+    fn only_the_servers_own_origin_is_same_origin() {
+        let host = ("host", "127.0.0.1:8080");
+        assert!(same_origin(&headers(&[
+            host,
+            ("origin", "http://127.0.0.1:8080")
+        ])));
+        assert!(same_origin(&headers(&[
+            host,
+            ("origin", "https://127.0.0.1:8080")
+        ])));
+        assert!(!same_origin(&headers(&[
+            host,
+            ("origin", "http://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[host, ("origin", "null")])));
+        assert!(!same_origin(&headers(&[host])));
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!same_origin(&headers(&[
+            host,
+            ("origin", "http://127.0.0.1:8080"),
+            ("sec-fetch-site", "cross-site"),
+        ])));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "same-site")])));
     }
 }

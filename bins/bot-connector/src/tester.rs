@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use liveengage_proto::Event;
 use liveengage_proto::enums::Role;
@@ -15,9 +15,14 @@ use serde_json::Value;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TesterError {
-    /// No such session.
+    /// No such session (or not this caller's, or expired).
     #[error("no tester session {0:?}; open one first")]
     NoSession(String),
+    /// The process holds as many sessions as it may.
+    #[error(
+        "{0} tester sessions are open, the most this process keeps; try again when one has expired"
+    )]
+    Busy(usize),
     /// The emulator refused.
     #[error("the emulator failed: {0}")]
     Sim(#[from] liveengage_sim::SimError),
@@ -40,25 +45,165 @@ pub struct Line {
     pub private: bool,
 }
 
+/// How many tester sessions may be open and for how long unused. Each
+/// session holds a consumer socket on the emulator and a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TesterLimits {
+    /// Sessions of one API token: opening one more closes that token's
+    /// least recently used session.
+    pub per_token: usize,
+    /// Sessions of the whole process: past it, opening answers "busy".
+    pub total: usize,
+    /// A session unused (no message, no transcript read) this long is
+    /// closed: its conversation is closed and its socket released.
+    pub idle: Duration,
+}
+
+impl Default for TesterLimits {
+    fn default() -> Self {
+        Self {
+            per_token: 5,
+            total: 50,
+            idle: Duration::from_secs(10 * 60),
+        }
+    }
+}
+
+/// The time source of the idle expiry (a test passes its own).
+pub type Clock = Arc<dyn Fn() -> Instant + Send + Sync>;
+
+/// How long closing a released session's conversation may take before its
+/// socket is dropped anyway.
+const RELEASE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// Tester sessions on one emulator.
 pub struct Tester {
     sim: Arc<SimHandle>,
-    sessions: Mutex<HashMap<String, Session>>,
+    limits: TesterLimits,
+    clock: Clock,
+    inner: Arc<Mutex<Sessions>>,
+}
+
+#[derive(Default)]
+struct Sessions {
+    open: HashMap<String, Session>,
+    /// Sessions being opened (a slot is taken before the socket is).
+    opening: HashMap<String, usize>,
+    /// Orders uses that the clock sees as simultaneous.
+    uses: u64,
+}
+
+impl Sessions {
+    fn opening_total(&self) -> usize {
+        self.opening.values().sum()
+    }
+
+    fn count_of(&self, owner: &str) -> usize {
+        self.open.values().filter(|s| s.owner == owner).count()
+            + self.opening.get(owner).copied().unwrap_or(0)
+    }
+
+    /// Removes the sessions unused since before `deadline`.
+    fn take_idle(&mut self, deadline: Option<Instant>) -> Vec<Session> {
+        let Some(deadline) = deadline else {
+            return Vec::new();
+        };
+        let idle: Vec<String> = self
+            .open
+            .iter()
+            .filter(|(_, s)| s.last_used <= deadline)
+            .map(|(id, _)| id.clone())
+            .collect();
+        idle.iter().filter_map(|id| self.open.remove(id)).collect()
+    }
 }
 
 struct Session {
+    owner: String,
     conversation_id: String,
     client: Arc<tokio::sync::Mutex<ConsumerClient>>,
+    last_used: Instant,
+    /// The `uses` count at the last use (least recently used first).
+    use_seq: u64,
+}
+
+/// Gives a reserved opening slot back however `open` ends.
+struct Reservation<'a> {
+    inner: &'a Mutex<Sessions>,
+    owner: String,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        let mut sessions = lock(self.inner);
+        if let Some(n) = sessions.opening.get_mut(&self.owner) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                sessions.opening.remove(&self.owner);
+            }
+        }
+    }
+}
+
+fn lock(m: &Mutex<Sessions>) -> std::sync::MutexGuard<'_, Sessions> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Closes a session's conversation (bounded in time) and drops its socket.
+async fn release(sessions: Vec<Session>) {
+    for session in sessions {
+        let client = session.client;
+        let closed = tokio::time::timeout(RELEASE_TIMEOUT, async move {
+            let mut client = client.lock().await;
+            let _ = client.close_conversation().await;
+        })
+        .await;
+        if closed.is_err() {
+            tracing::debug!("a tester conversation did not close in time; its socket is dropped");
+        }
+    }
 }
 
 impl Tester {
-    /// A tester on `sim`.
+    /// A tester on `sim` with the default [`TesterLimits`]. Inside a tokio
+    /// runtime, a task closes idle sessions even when nobody calls.
     #[must_use]
     pub fn new(sim: Arc<SimHandle>) -> Self {
-        Self {
+        Self::with_limits(sim, TesterLimits::default(), Arc::new(Instant::now))
+    }
+
+    /// A tester with its own limits and clock.
+    #[must_use]
+    pub fn with_limits(sim: Arc<SimHandle>, limits: TesterLimits, clock: Clock) -> Self {
+        let tester = Self {
             sim,
-            sessions: Mutex::new(HashMap::new()),
-        }
+            limits,
+            clock,
+            inner: Arc::new(Mutex::new(Sessions::default())),
+        };
+        tester.spawn_reaper();
+        tester
+    }
+
+    fn spawn_reaper(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let inner = Arc::downgrade(&self.inner);
+        let clock = Arc::clone(&self.clock);
+        let idle = self.limits.idle;
+        let every = (idle / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
+        runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(inner) = inner.upgrade() else {
+                    return;
+                };
+                let expired = lock(&inner).take_idle(clock().checked_sub(idle));
+                drop(inner);
+                release(expired).await;
+            }
+        });
     }
 
     /// The emulator.
@@ -67,49 +212,129 @@ impl Tester {
         &self.sim
     }
 
+    /// The limits.
+    #[must_use]
+    pub fn limits(&self) -> TesterLimits {
+        self.limits
+    }
+
+    /// How many sessions are open (all tokens).
+    #[must_use]
+    pub fn open_sessions(&self) -> usize {
+        lock(&self.inner).open.len()
+    }
+
+    /// Closes the sessions unused for longer than the idle limit; returns
+    /// how many.
+    pub async fn expire_idle(&self) -> usize {
+        let expired = lock(&self.inner).take_idle(self.idle_deadline());
+        let n = expired.len();
+        release(expired).await;
+        n
+    }
+
+    fn idle_deadline(&self) -> Option<Instant> {
+        (self.clock)().checked_sub(self.limits.idle)
+    }
+
     /// Opens a conversation on `skill` (default: the emulator's default
-    /// skill); returns the session and conversation ids.
+    /// skill) for `owner` (the API token's id); returns the session and
+    /// conversation ids. Idle sessions are closed first; an owner at its
+    /// limit loses its least recently used session.
     ///
     /// # Errors
     ///
-    /// [`TesterError::Sim`].
-    pub async fn open(&self, skill: Option<&str>) -> Result<(String, String), TesterError> {
+    /// [`TesterError::Busy`] at the process's limit, [`TesterError::Sim`].
+    pub async fn open(
+        &self,
+        owner: &str,
+        skill: Option<&str>,
+    ) -> Result<(String, String), TesterError> {
+        let (released, reservation) = {
+            let mut sessions = lock(&self.inner);
+            let mut released = sessions.take_idle(self.idle_deadline());
+            while sessions.count_of(owner) >= self.limits.per_token.max(1) {
+                let oldest = sessions
+                    .open
+                    .iter()
+                    .filter(|(_, s)| s.owner == owner)
+                    .min_by_key(|(_, s)| (s.last_used, s.use_seq))
+                    .map(|(id, _)| id.clone());
+                match oldest.and_then(|id| sessions.open.remove(&id)) {
+                    Some(session) => released.push(session),
+                    // Only sessions still being opened: the owner waits.
+                    None => break,
+                }
+            }
+            let total = sessions.open.len() + sessions.opening_total();
+            let busy = total >= self.limits.total
+                || sessions.count_of(owner) >= self.limits.per_token.max(1);
+            let reservation = if busy {
+                None
+            } else {
+                *sessions.opening.entry(owner.to_owned()).or_default() += 1;
+                Some(Reservation {
+                    inner: &self.inner,
+                    owner: owner.to_owned(),
+                })
+            };
+            (released, reservation)
+        };
+        release(released).await;
+        let Some(reservation) = reservation else {
+            return Err(TesterError::Busy(self.limits.total));
+        };
         let mut client = self.sim.consumer().await?;
         let conversation_id = client.open_conversation(skill).await?;
         let id = uuid::Uuid::new_v4().simple().to_string();
-        if let Ok(mut sessions) = self.sessions.lock() {
-            sessions.insert(
+        {
+            let mut sessions = lock(&self.inner);
+            sessions.uses += 1;
+            let use_seq = sessions.uses;
+            sessions.open.insert(
                 id.clone(),
                 Session {
+                    owner: owner.to_owned(),
                     conversation_id: conversation_id.clone(),
                     client: Arc::new(tokio::sync::Mutex::new(client)),
+                    last_used: (self.clock)(),
+                    use_seq,
                 },
             );
+            drop(sessions);
         }
+        drop(reservation);
         Ok((id, conversation_id))
     }
 
+    /// `owner`'s session `id` (marked used), unless it has expired.
     fn session(
         &self,
+        owner: &str,
         id: &str,
     ) -> Result<(String, Arc<tokio::sync::Mutex<ConsumerClient>>), TesterError> {
-        self.sessions
-            .lock()
-            .ok()
-            .and_then(|s| {
-                s.get(id)
-                    .map(|s| (s.conversation_id.clone(), Arc::clone(&s.client)))
-            })
-            .ok_or_else(|| TesterError::NoSession(id.to_owned()))
+        let now = (self.clock)();
+        let deadline = self.idle_deadline();
+        let mut sessions = lock(&self.inner);
+        sessions.uses += 1;
+        let use_seq = sessions.uses;
+        match sessions.open.get_mut(id) {
+            Some(s) if s.owner == owner && deadline.is_none_or(|d| s.last_used > d) => {
+                s.last_used = now;
+                s.use_seq = use_seq;
+                Ok((s.conversation_id.clone(), Arc::clone(&s.client)))
+            }
+            _ => Err(TesterError::NoSession(id.to_owned())),
+        }
     }
 
-    /// The consumer says `text`.
+    /// The consumer of `owner`'s session says `text`.
     ///
     /// # Errors
     ///
     /// [`TesterError`].
-    pub async fn say(&self, id: &str, text: &str) -> Result<(), TesterError> {
-        let (_, client) = self.session(id)?;
+    pub async fn say(&self, owner: &str, id: &str, text: &str) -> Result<(), TesterError> {
+        let (_, client) = self.session(owner, id)?;
         let mut client = client.lock().await;
         client.send_text(text).await?;
         // Drain what the server pushed so the socket never backs up.
@@ -121,13 +346,13 @@ impl Tester {
         Ok(())
     }
 
-    /// The conversation so far.
+    /// The conversation of `owner`'s session so far.
     ///
     /// # Errors
     ///
     /// [`TesterError::NoSession`].
-    pub fn lines(&self, id: &str) -> Result<(String, bool, Vec<Line>), TesterError> {
-        let (conversation_id, _) = self.session(id)?;
+    pub fn lines(&self, owner: &str, id: &str) -> Result<(String, bool, Vec<Line>), TesterError> {
+        let (conversation_id, _) = self.session(owner, id)?;
         let transcript = self.sim.transcript(&conversation_id);
         let open = transcript.as_ref().is_some_and(|t| t.open);
         Ok((

@@ -118,7 +118,7 @@ impl IntoResponse for ApiError {
 /// [`ApiError`] 400 when the body is not the expected JSON.
 pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let path = if path == "." { String::new() } else { path };
@@ -131,5 +131,15 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
         } else {
             ApiError::invalid(vec![FieldError::new(path, inner.to_string())])
         }
-    })
+    })?;
+    // One JSON value and nothing after it but white space: `{..} garbage`
+    // is refused, not read as its first value.
+    de.end().map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            format!("the body is not one JSON value: {e}"),
+        )
+    })?;
+    Ok(value)
 }

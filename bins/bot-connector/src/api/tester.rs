@@ -29,7 +29,19 @@ fn tester_error(e: TesterError) -> ApiError {
         TesterError::NoSession(_) => {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
         }
-        TesterError::Sim(_) => ApiError::new(StatusCode::BAD_GATEWAY, "emulator", e.to_string()),
+        TesterError::Busy(_) => ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_sessions",
+            e.to_string(),
+        ),
+        TesterError::Sim(_) => {
+            tracing::warn!("tester: {e}");
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "emulator",
+                "the emulator failed; see the server's log",
+            )
+        }
     }
 }
 
@@ -47,14 +59,17 @@ pub async fn open(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    app.authorize(&headers, Permission::View, "tester")?;
+    let caller = app.authorize(&headers, Permission::View, "tester")?;
     let open: Open = if body.is_empty() {
         Open::default()
     } else {
         parse_json(&body)?
     };
     let (session, conversation) = tester(&app)?
-        .open(open.skill.as_deref().filter(|s| !s.is_empty()))
+        .open(
+            &caller.token_id,
+            open.skill.as_deref().filter(|s| !s.is_empty()),
+        )
         .await
         .map_err(tester_error)?;
     Ok((
@@ -77,7 +92,7 @@ pub async fn say(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    app.authorize(&headers, Permission::View, "tester")?;
+    let caller = app.authorize(&headers, Permission::View, "tester")?;
     let say: Say = parse_json(&body)?;
     if say.text.trim().is_empty() {
         return Err(ApiError::invalid(vec![crate::config::FieldError::new(
@@ -85,7 +100,7 @@ pub async fn say(
         )]));
     }
     tester(&app)?
-        .say(&id, &say.text)
+        .say(&caller.token_id, &id, &say.text)
         .await
         .map_err(tester_error)?;
     Ok(StatusCode::ACCEPTED)
@@ -97,8 +112,10 @@ pub async fn transcript(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    app.authorize(&headers, Permission::View, "tester")?;
-    let (conversation, open, lines) = tester(&app)?.lines(&id).map_err(tester_error)?;
+    let caller = app.authorize(&headers, Permission::View, "tester")?;
+    let (conversation, open, lines) = tester(&app)?
+        .lines(&caller.token_id, &id)
+        .map_err(tester_error)?;
     Ok(Json(
         json!({"conversation_id": conversation, "open": open, "lines": lines}),
     ))

@@ -144,8 +144,8 @@ impl Group {
         }
     }
 
-    /// The select and every choice's fields; a script shows the chosen
-    /// choice's fields only.
+    /// The select and every choice's fields; the dashboard's script shows
+    /// the chosen choice's fields only (`data-choices`, `hidden`).
     #[must_use]
     pub fn render(&self, f: &HashMap<String, String>) -> String {
         let chosen = f
@@ -158,35 +158,28 @@ impl Group {
                 let selected = if c.tag == chosen { " selected" } else { "" };
                 format!(
                     "<option value='{}'{selected}>{}</option>",
-                    c.tag,
+                    esc(c.tag),
                     esc(c.title)
                 )
             })
             .collect();
         let mut html = format!(
-            "<label>{} <select name={s} id={s}>{options}</select></label>",
+            "<label>{} <select name={s} id={s} data-choices>{options}</select></label>",
             esc(self.legend),
-            s = self.select
+            s = esc(self.select)
         );
         for c in self.choices {
-            let hidden = if c.tag == chosen {
-                ""
-            } else {
-                " style='display:none'"
-            };
+            let hidden = if c.tag == chosen { "" } else { " hidden" };
             html.push_str(&format!(
-                "<div class=choice data-group={} data-choice={}{hidden}>",
-                self.select, c.tag
+                "<div class=choice data-group='{}' data-choice='{}'{hidden}>",
+                esc(self.select),
+                esc(c.tag)
             ));
             for Field(name, _, label, kind) in c.fields {
                 html.push_str(&field_html(name, label, *kind, f));
             }
             html.push_str("</div>");
         }
-        html.push_str(&format!(
-            "<script>(()=>{{const s=document.getElementById('{s}');const show=()=>document.querySelectorAll(\"div[data-group='{s}']\").forEach(d=>{{d.style.display=d.dataset.choice===s.value?'':'none';}});s.onchange=show;show();}})();</script>",
-            s = self.select
-        ));
         html
     }
 }
@@ -194,6 +187,7 @@ impl Group {
 fn field_html(name: &str, label: &str, kind: Kind, f: &HashMap<String, String>) -> String {
     let value = esc(f.get(name).map(String::as_str).unwrap_or_default());
     let label = esc(label);
+    let name = esc(name);
     match kind {
         Kind::Text => {
             format!("<label>{label} <input type=text name={name} value='{value}'></label>")
@@ -208,16 +202,20 @@ fn field_html(name: &str, label: &str, kind: Kind, f: &HashMap<String, String>) 
             format!("<label>{label} <textarea name={name} rows=10>{value}</textarea></label>")
         }
         Kind::Check => {
-            let checked = if f.contains_key(name) { "checked" } else { "" };
+            let checked = if f.contains_key(name.as_str()) {
+                "checked"
+            } else {
+                ""
+            };
             format!("<label><input type=checkbox name={name} {checked}> {label}</label>")
         }
         Kind::Choice(options) => {
-            let current = f.get(name).map_or(options[0], String::as_str);
+            let current = f.get(name.as_str()).map_or(options[0], String::as_str);
             let options: String = options
                 .iter()
                 .map(|o| {
                     let selected = if *o == current { " selected" } else { "" };
-                    format!("<option{selected}>{o}</option>")
+                    format!("<option{selected}>{}</option>", esc(o))
                 })
                 .collect();
             format!("<label>{label} <select name={name}>{options}</select></label>")
@@ -302,10 +300,7 @@ pub(super) mod tests {
             html.contains("<option value='dialogflow' selected>"),
             "{html}"
         );
-        assert!(
-            html.contains("data-choice=watson style='display:none'"),
-            "{html}"
-        );
+        assert!(html.contains("data-choice='watson' hidden>"), "{html}");
         assert!(html.contains("name=df_agent_id value='ag'"), "{html}");
     }
 

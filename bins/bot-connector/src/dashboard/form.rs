@@ -150,11 +150,13 @@ pub fn from_definition(d: &Value) -> HashMap<String, String> {
 }
 
 /// The wizard's HTML: bot user, conversation type, escalation, engine.
+/// `action` is the raw path (escaped here, as every value of `f` is).
 #[must_use]
 pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> String {
     let v = |k: &str| esc(f.get(k).map(String::as_str).unwrap_or_default());
     let checked = |k: &str| if f.contains_key(k) { "checked" } else { "" };
     let readonly = if editing { "readonly" } else { "" };
+    let action = esc(action);
     format!(
         "<form id=wizard method=post action='{action}'>\
 <fieldset><legend>1. Bot user</legend>\
@@ -170,13 +172,13 @@ pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> Strin
 <p>Messaging:</p>\
 <label><input type=checkbox name=welcome {welcome}> Welcome event on new and transferred conversations</label>\
 <label><input type=checkbox name=combine {combine}> Combine messages: at most \
-<input type=text name=combine_max value='{cmax}' size=3 style='width:4em'> within \
-<input type=text name=combine_window value='{cwin}' placeholder=2s style='width:5em'></label>\
+<input type=text name=combine_max value='{cmax}' size=3 class=w4> within \
+<input type=text name=combine_window value='{cwin}' placeholder=2s class=w5></label>\
 <p>Chat (the welcome event is always sent):</p>\
-<label>Chat slots <input type=text name=chat_max value='{chat_max}' placeholder=4 style='width:4em'></label>\
-<label>Time until warning <input type=text name=warning_after value='{warn_after}' placeholder=2m style='width:5em'></label>\
+<label>Chat slots <input type=text name=chat_max value='{chat_max}' placeholder=4 class=w4></label>\
+<label>Time until warning <input type=text name=warning_after value='{warn_after}' placeholder=2m class=w5></label>\
 <label>Warning message <input type=text name=warning_message value='{warn_msg}'></label>\
-<label>Time until close <input type=text name=close_after value='{close_after}' placeholder=5m style='width:5em'></label>\
+<label>Time until close <input type=text name=close_after value='{close_after}' placeholder=5m class=w5></label>\
 <label>Close message <input type=text name=close_message value='{close_msg}'></label></fieldset>\
 <fieldset><legend>3. Escalation</legend>\
 <label>Transfer to skill <input type=text name=transfer_skill value='{skill}' required></label>\
@@ -186,9 +188,7 @@ pub fn render(action: &str, f: &HashMap<String, String>, editing: bool) -> Strin
 <fieldset><legend>4. Engine</legend>{engine}\
 <button type=button id=test>Test connection</button> <span id=test-result></span></fieldset>\
 <button type=submit id=save>Save</button></form>\
-<script>document.getElementById('test').onclick=async()=>{{const r=document.getElementById('test-result');r.textContent='testing...';\
-const res=await fetch('/bots/test-form',{{method:'POST',body:new URLSearchParams(new FormData(document.getElementById('wizard')))}});\
-const j=await res.json();r.textContent=j.ok?('OK: '+j.message):('Failed: '+(j.message||(j.error&&j.error.message)));}};</script>",
+",
         id = v("id"),
         name = v("name"),
         account = v("account_id"),

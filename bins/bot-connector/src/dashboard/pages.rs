@@ -48,33 +48,68 @@ fn error_page(title: &str, err: ApiError) -> Response {
     let body = axum::response::IntoResponse::into_response(err);
     let status = body.status();
     (status, Html(page(title, &format!(
-        "<p class=error>The operation failed ({status}); see the message in the API answer, or go <a href='javascript:history.back()'>back</a> and fix the form.</p>"
+        "<p class=error>The operation failed ({}); see the message in the API answer, or go back to <a href='/'>the bots</a>.</p>",
+        esc(&status.to_string())
     ))))
         .into_response()
 }
 
-/// `GET /login`: a token form; `?token=` logs in at once (the demo's link).
-pub async fn login_page(Query(q): Query<HashMap<String, String>>) -> Response {
-    if let Some(token) = q.get("token") {
-        return with_cookie(token);
-    }
-    Html(page(
-        "Sign in",
-        "<form method=post action=/login><label>API token <input type=password name=token required></label><button>Sign in</button></form>",
-    ))
-    .into_response()
+const SIGN_IN_FORM: &str = "<form method=post action=/login><label>API token <input type=password name=token required autocomplete=off></label><button>Sign in</button></form>";
+
+/// `GET /login`: the token form. A token in the query string is ignored:
+/// it would stay in the browser's history and in logs (sign in by POST).
+pub async fn login_page() -> Response {
+    Html(page("Sign in", SIGN_IN_FORM)).into_response()
 }
 
-/// `POST /login`.
-pub async fn login(Form(f): Form<HashMap<String, String>>) -> Response {
-    with_cookie(f.get("token").map(String::as_str).unwrap_or_default())
+/// `POST /login` (a form): a valid token becomes the session cookie; any
+/// other is refused without a cookie. The request guard has checked that
+/// the form was posted from this origin.
+pub async fn login(
+    State(app): State<Arc<App>>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    let token = f.get("token").map(|t| t.trim()).unwrap_or_default();
+    let well_formed = !token.is_empty()
+        && token.len() <= 256
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let mut probe = HeaderMap::new();
+    let known = well_formed
+        && HeaderValue::from_str(&format!("Bearer {token}"))
+            .map(|v| probe.insert(header::AUTHORIZATION, v))
+            .is_ok()
+        && app.caller(&probe).is_some();
+    if !known {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Html(page(
+                "Sign in",
+                &format!("<p class=error>That is not a valid API token.</p>{SIGN_IN_FORM}"),
+            )),
+        )
+            .into_response();
+    }
+    with_cookie(token)
+}
+
+/// `/bots/{id}` and below, the id percent-encoded (a redirect's `Location`
+/// never carries a raw path segment).
+fn bot_path(id: &str, rest: &str) -> String {
+    let mut out = String::from("/bots/");
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn with_cookie(token: &str) -> Response {
-    let token: String = token
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-        .collect();
     let mut response = Redirect::to("/").into_response();
     if let Ok(v) = HeaderValue::from_str(&format!(
         "{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict"
@@ -108,9 +143,7 @@ pub async fn list(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
     Html(page(
         "Bots",
         &format!(
-            "<p><a href='/bots/new'>+ Add bot</a></p><table id=bots><tr><th>Bot</th><th>State</th><th>Type</th><th>Engine</th><th>Bot user</th><th>Escalation skill</th><th>Defined in</th><th></th></tr>{rows}</table>\
-<script>setInterval(async()=>{{const r=await fetch('/api/bots');if(!r.ok)return;const j=await r.json();\
-for(const b of j.bots){{const c=document.querySelector(`tr[data-bot='${{b.id}}'] .state`);if(c){{c.textContent=b.state;c.className='state '+b.state;}}}}}},2000);</script>"
+            "<p><a href='/bots/new'>+ Add bot</a></p><table id=bots><tr><th>Bot</th><th>State</th><th>Type</th><th>Engine</th><th>Bot user</th><th>Escalation skill</th><th>Defined in</th><th></th></tr>{rows}</table>"
         ),
     ))
     .into_response()
@@ -151,7 +184,7 @@ pub async fn create(
         Err(r) => return *r,
     };
     match create_bot(&app, &caller, form::to_definition(&f)).await {
-        Ok(id) => Redirect::to(&format!("/bots/{id}")).into_response(),
+        Ok(id) => Redirect::to(&bot_path(&id, "")).into_response(),
         Err(e) => form_error("Add bot", "/bots/new", &f, false, e),
     }
 }
@@ -272,7 +305,7 @@ pub async fn status(
 <p>Type: {ct} &middot; engine: {engine} &middot; bot user: {user} &middot; escalation skill: {skill} &middot; skills: {skills}</p>\
 <p><form class=inline method=post action='/bots/{id}/start'><button>Start</button></form> <form class=inline method=post action='/bots/{id}/stop'><button>Stop</button></form> \
 <a href='/bots/{id}/edit'>Edit</a> <a href='/tester'>Talk to it in the tester</a> \
-<form class=inline method=post action='/bots/{id}/delete' onsubmit=\"return confirm('Delete this bot?')\"><button>Delete</button></form></p>\
+<form class=inline method=post action='/bots/{id}/delete' data-confirm='Delete this bot?'><button>Delete</button></form></p>\
 <h2>State events</h2><table><tr><th>When</th><th>State</th><th>Code</th><th>Message</th><th>Error id</th></tr>{events}</table>\
 <h2>Conversation metrics</h2><table><tr><th>Window</th><th>Total</th><th>Closed</th><th>Transferred</th><th>Escalated</th></tr>{metrics}</table>\
 <h2 id=errors>Conversation errors</h2><form method=get><input type=text name=conversation placeholder='conversation id' value='{filter}'><button>Filter</button></form>\
@@ -318,7 +351,7 @@ pub async fn edit_page(
     let f = form::from_definition(&redact(&raw));
     Html(page(
         "Edit bot",
-        &form::render(&format!("/bots/{}/edit", esc(&id)), &f, true),
+        &form::render(&bot_path(&id, "/edit"), &f, true),
     ))
     .into_response()
 }
@@ -335,8 +368,8 @@ pub async fn edit(
         Err(r) => return *r,
     };
     match edit_bot(&app, &caller, &id, form::to_definition(&f)).await {
-        Ok(()) => Redirect::to(&format!("/bots/{id}")).into_response(),
-        Err(e) => form_error("Edit bot", &format!("/bots/{id}/edit"), &f, true, e),
+        Ok(()) => Redirect::to(&bot_path(&id, "")).into_response(),
+        Err(e) => form_error("Edit bot", &bot_path(&id, "/edit"), &f, true, e),
     }
 }
 
@@ -351,7 +384,7 @@ pub async fn start(
         Err(r) => return *r,
     };
     match start_bot(&app, &caller, &id).await {
-        Ok(()) => Redirect::to(&format!("/bots/{id}")).into_response(),
+        Ok(()) => Redirect::to(&bot_path(&id, "")).into_response(),
         Err(e) => error_page("Start failed", e),
     }
 }
@@ -367,7 +400,7 @@ pub async fn stop(
         Err(r) => return *r,
     };
     match stop_bot(&app, &caller, &id).await {
-        Ok(()) => Redirect::to(&format!("/bots/{id}")).into_response(),
+        Ok(()) => Redirect::to(&bot_path(&id, "")).into_response(),
         Err(e) => error_page("Stop failed", e),
     }
 }
@@ -397,17 +430,6 @@ pub async fn tester(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         return Html(page("Conversation tester", "<p class=error>The tester talks to bots through the local LiveEngage emulator, which this process does not run. Start <code>bot-connector demo</code>.</p>")).into_response();
     }
     Html(page("Conversation tester", "<p>You are a consumer on the local emulator; the conversation is routed to the bots listening on the skill below.</p>\
-<p><label>Skill id <input type=text id=skill value='1' style='width:5em'></label> <button id=new>New conversation</button> <span id=conv></span></p>\
-<div class=chat id=chat></div><form id=say><input type=text id=text autocomplete=off placeholder='Type a message' style='width:80%'> <button>Send</button></form>\
-<script>let sid=null;const chat=document.getElementById('chat');\
-async function open_(){const r=await fetch('/api/tester/sessions',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({skill:document.getElementById('skill').value})});\
-const j=await r.json();if(!r.ok){chat.textContent=j.error.message;return;}sid=j.session;document.getElementById('conv').textContent='conversation '+j.conversation_id;chat.innerHTML='';}\
-async function say(t){if(!sid)await open_();await fetch('/api/tester/sessions/'+sid+'/messages',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({text:t})});}\
-function el(tag,cls,text){const e=document.createElement(tag);e.className=cls;e.textContent=text;return e;}\
-async function poll(){if(!sid)return;const r=await fetch('/api/tester/sessions/'+sid);if(!r.ok)return;const j=await r.json();chat.innerHTML='';\
-for(const l of j.lines){const m=el('div','msg '+l.from+(l.private?' private':''),(l.private?'(private) ':'')+l.text);\
-if(l.quick_replies){const q=el('div','qr','');for(const t of l.quick_replies){const b=el('button','',t);b.onclick=()=>say(t);q.appendChild(b);}m.appendChild(q);}chat.appendChild(m);}\
-if(!j.open)chat.appendChild(el('div','msg system','(closed)'));chat.scrollTop=chat.scrollHeight;}\
-document.getElementById('new').onclick=open_;document.getElementById('say').onsubmit=async(e)=>{e.preventDefault();const i=document.getElementById('text');const t=i.value;i.value='';if(t)await say(t);};\
-setInterval(poll,700);</script>")).into_response()
+<p><label>Skill id <input type=text id=skill value='1' class=w5></label> <button type=button id=new>New conversation</button> <span id=conv></span></p>\
+<div class=chat id=chat></div><form id=say><input type=text id=text autocomplete=off placeholder='Type a message' class=w80> <button>Send</button></form>")).into_response()
 }
