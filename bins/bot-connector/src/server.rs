@@ -13,7 +13,7 @@ use crate::config::{ConfigError, load_file};
 use crate::fleet::{Fleet, Source};
 use crate::scrape::FleetCollector;
 use crate::state::App;
-use crate::store::{Store, StoreError};
+use crate::store::{Store, StoreError, StoreOptions};
 use crate::telemetry::Telemetry;
 
 /// How often metrics are sampled for the time windows.
@@ -123,12 +123,15 @@ pub async fn shutdown_signal() {
 /// [`ServeError`].
 pub async fn run(config_path: &Path) -> Result<(), ServeError> {
     let config = load_file(config_path)?;
-    let store = Store::open(&config.server.database)?
-        .with_audit_retention(config.server.audit_retention())?;
     let base_dir = config_path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
+    let store = Store::open_with(
+        &config.server.database,
+        &StoreOptions::from_server(&config.server, &base_dir),
+        &|n| std::env::var(n).ok(),
+    )?;
     let network = Network::new(config.trust.clone()).map_err(ServeError::Network)?;
     let app = App::new(new_fleet(network), store, None, base_dir);
     // The token in the file replaces the one configured before (rotation).

@@ -3,16 +3,31 @@
 //! Migrations are numbered SQL batches applied in order inside one
 //! transaction each; `schema_migrations` records which ran, so an older
 //! database is brought up to date on start and a newer one is refused.
+//!
+//! The file is private to its owner (`0600`), and the secret fields of bot
+//! definitions (those the API shows as `***`) are stored encrypted with
+//! XChaCha20-Poly1305 under a key from `BOT_CONNECTOR_SECRET_KEY`, a key
+//! file, or a key file generated beside the database: each value as
+//! `enc:v1:<key id>:<base64 of nonce and ciphertext>`, bound to its bot and
+//! key path.
 
-use std::path::Path;
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chacha20poly1305::aead::{Aead, Payload};
+use chacha20poly1305::{Key, KeyInit, XChaCha20Poly1305, XNonce};
+use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 
 use crate::access::{Permission, Role};
 use crate::journal::unix_ms;
+use crate::redact::{REDACTED, redact};
 
 /// The schema, one batch per version (version = index + 1).
 const MIGRATIONS: &[&str] = &[
@@ -94,6 +109,169 @@ pub enum StoreError {
     /// A stored value cannot be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The key for secrets at rest is missing, invalid or not the one the
+    /// secrets were encrypted with (the message says what to do; it never
+    /// holds a key or a secret).
+    #[error("{0}")]
+    SecretKey(String),
+}
+
+/// The environment variable holding the key for secrets at rest: the
+/// base64 of 32 random bytes (`openssl rand -base64 32`).
+pub const SECRET_KEY_ENV: &str = "BOT_CONNECTOR_SECRET_KEY";
+/// Former keys (comma-separated, base64), to read values written before a
+/// rotation.
+pub const PREVIOUS_SECRET_KEYS_ENV: &str = "BOT_CONNECTOR_PREVIOUS_SECRET_KEYS";
+/// The key file generated beside the database when no key is configured.
+pub const DEFAULT_KEY_FILE: &str = "bot-connector.key";
+/// How an encrypted value starts.
+const SEALED: &str = "enc:v1:";
+/// Nonce length of XChaCha20-Poly1305.
+const NONCE_LEN: usize = 24;
+
+/// A 256-bit key for secrets at rest. Its `Debug` shows only its id.
+#[derive(Clone)]
+pub struct SecretKey {
+    bytes: [u8; 32],
+    id: String,
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SecretKey")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SecretKey {
+    /// The key whose base64 is `text` (white space around it ignored);
+    /// `None` unless it is the base64 of exactly 32 bytes.
+    #[must_use]
+    pub fn from_base64(text: &str) -> Option<Self> {
+        let bytes: [u8; 32] = BASE64.decode(text.trim()).ok()?.try_into().ok()?;
+        Some(Self::from_bytes(bytes))
+    }
+
+    /// A new random key.
+    #[must_use]
+    pub fn generate() -> Self {
+        let mut bytes = [0_u8; 32];
+        rand::rng().fill_bytes(&mut bytes);
+        Self::from_bytes(bytes)
+    }
+
+    fn from_bytes(bytes: [u8; 32]) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"bot-connector secret key id\0");
+        hasher.update(bytes);
+        let id = hasher.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Self { bytes, id }
+    }
+
+    /// The key's public id (12 hex digits of a hash of it), written beside
+    /// each value it encrypts.
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn cipher(&self) -> XChaCha20Poly1305 {
+        XChaCha20Poly1305::new(&Key::from(self.bytes))
+    }
+
+    fn seal(&self, plain: &str, aad: &[u8]) -> Result<String, StoreError> {
+        let mut nonce = [0_u8; NONCE_LEN];
+        rand::rng().fill_bytes(&mut nonce);
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &XNonce::from(nonce),
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad,
+                },
+            )
+            .map_err(|_| StoreError::SecretKey("a secret cannot be encrypted".into()))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        Ok(format!("{SEALED}{}:{}", self.id, BASE64.encode(out)))
+    }
+
+    fn open(&self, encoded: &str, aad: &[u8]) -> Option<String> {
+        let raw = BASE64.decode(encoded).ok()?;
+        if raw.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, sealed) = raw.split_at(NONCE_LEN);
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().ok()?;
+        let plain = self
+            .cipher()
+            .decrypt(&XNonce::from(nonce), Payload { msg: sealed, aad })
+            .ok()?;
+        String::from_utf8(plain).ok()
+    }
+}
+
+/// The key new values are encrypted with and former keys that can still
+/// decrypt.
+#[derive(Debug, Clone)]
+pub struct KeyRing {
+    current: SecretKey,
+    previous: Vec<SecretKey>,
+}
+
+impl KeyRing {
+    /// `current` encrypts; `current` and `previous` decrypt.
+    #[must_use]
+    pub fn new(current: SecretKey, previous: Vec<SecretKey>) -> Self {
+        Self { current, previous }
+    }
+
+    /// The current key's id.
+    #[must_use]
+    pub fn current_id(&self) -> &str {
+        self.current.id()
+    }
+
+    fn find(&self, id: &str) -> Option<&SecretKey> {
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|k| k.id == id)
+    }
+}
+
+/// How [`Store::open_with`] finds its keys and keeps its audit log.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// The key file (`[server] secret_key_file`), used when
+    /// `BOT_CONNECTOR_SECRET_KEY` is unset; without either, a key file
+    /// `bot-connector.key` beside the database (generated if absent).
+    pub secret_key_file: Option<PathBuf>,
+    /// Former keys' files (`[server] previous_secret_key_files`).
+    pub previous_secret_key_files: Vec<PathBuf>,
+    /// The audit log's retention.
+    pub audit: AuditRetention,
+}
+
+impl StoreOptions {
+    /// The options of a `[server]` section, relative key files starting at
+    /// `base_dir` (the config file's folder).
+    #[must_use]
+    pub fn from_server(server: &crate::config::ServerSpec, base_dir: &Path) -> Self {
+        Self {
+            secret_key_file: server.secret_key_file.as_ref().map(|f| base_dir.join(f)),
+            previous_secret_key_files: server
+                .previous_secret_key_files
+                .iter()
+                .map(|f| base_dir.join(f))
+                .collect(),
+            audit: server.audit_retention(),
+        }
+    }
 }
 
 /// A stored bot.
@@ -147,6 +325,7 @@ pub struct AuditEntry {
 pub struct Store {
     conn: Mutex<Connection>,
     retention: AuditRetention,
+    keys: KeyRing,
 }
 
 fn now_ms() -> i64 {
@@ -154,12 +333,35 @@ fn now_ms() -> i64 {
 }
 
 impl Store {
-    /// Opens (creating it if needed) and migrates the database file.
+    /// Opens (creating it if needed, `0600`) and migrates the database
+    /// file, with the keys and retention of [`StoreOptions::default`] and
+    /// the process environment.
     ///
     /// # Errors
     ///
-    /// [`StoreError`] when the file cannot be opened or migrated.
+    /// [`StoreError`] when the file cannot be opened or migrated, or the
+    /// secret key is missing or wrong.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        Self::open_with(path, &StoreOptions::default(), &|n| std::env::var(n).ok())
+    }
+
+    /// Opens (creating it if needed) and migrates the database file: the
+    /// file (and its `-wal`, `-shm`, `-journal`) is made private (`0600`),
+    /// the key for secrets at rest is found (`env` resolves
+    /// [`SECRET_KEY_ENV`] and [`PREVIOUS_SECRET_KEYS_ENV`]), every stored
+    /// secret not under the current key is encrypted again under it, and
+    /// the audit log is pruned.
+    ///
+    /// # Errors
+    ///
+    /// [`StoreError`] when the file cannot be opened or migrated, a key is
+    /// missing or invalid, or a stored secret was encrypted with a key that
+    /// is not configured.
+    pub fn open_with(
+        path: &Path,
+        options: &StoreOptions,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, StoreError> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
         {
@@ -167,24 +369,118 @@ impl Store {
                 StoreError::Corrupt(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
-        Self::with(Connection::open(path)?)
+        private_file(path)?;
+        let keys = resolve_keys(path, options, env)?;
+        let store = Self::with(Connection::open(path)?, keys)?;
+        store.reseal()?;
+        store.with_audit_retention(options.audit)
     }
 
-    /// An in-memory database (the demo, tests).
+    /// An in-memory database (the demo, tests), its secrets encrypted with
+    /// a random key that lives as long as it.
     ///
     /// # Errors
     ///
     /// [`StoreError`] when SQLite fails.
     pub fn in_memory() -> Result<Self, StoreError> {
-        Self::with(Connection::open_in_memory()?)
+        Self::with(
+            Connection::open_in_memory()?,
+            KeyRing::new(SecretKey::generate(), Vec::new()),
+        )
     }
 
-    fn with(mut conn: Connection) -> Result<Self, StoreError> {
+    fn with(mut conn: Connection, keys: KeyRing) -> Result<Self, StoreError> {
         migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
             retention: AuditRetention::default(),
+            keys,
         })
+    }
+
+    /// The id of the key new secrets are encrypted with.
+    #[must_use]
+    pub fn secret_key_id(&self) -> &str {
+        self.keys.current_id()
+    }
+
+    /// A definition as stored: its secrets encrypted under the current key.
+    fn seal(&self, id: &str, definition: &Value) -> Result<String, StoreError> {
+        let mut sealed = definition.clone();
+        for_each_secret(&mut sealed, &mut |path, value| {
+            *value = self.keys.current.seal(value, &aad(id, path))?;
+            Ok(())
+        })?;
+        Ok(sealed.to_string())
+    }
+
+    /// A stored definition with its secrets decrypted; also says whether it
+    /// should be written again (a value in clear or under a former key).
+    fn unseal(&self, id: &str, definition: &mut Value) -> Result<bool, StoreError> {
+        let mut stale = false;
+        for_each_secret(definition, &mut |path, value| {
+            let Some(rest) = value.strip_prefix(SEALED) else {
+                // Written before encryption: in clear.
+                stale = true;
+                return Ok(());
+            };
+            let (key_id, encoded) = rest.split_once(':').unwrap_or((rest, ""));
+            let key = self.keys.find(key_id).ok_or_else(|| {
+                StoreError::SecretKey(format!(
+                    "bot {id}: `{path}` was encrypted with key {key_id}, which is not configured \
+                     (the current key is {current}); set {SECRET_KEY_ENV} or [server] \
+                     secret_key_file to that key, or list it in [server] \
+                     previous_secret_key_files or {PREVIOUS_SECRET_KEYS_ENV}",
+                    current = self.keys.current_id()
+                ))
+            })?;
+            stale |= key.id != self.keys.current.id;
+            *value = key.open(encoded, &aad(id, path)).ok_or_else(|| {
+                StoreError::SecretKey(format!(
+                    "bot {id}: `{path}` cannot be decrypted with key {key_id}: the stored value \
+                     was altered or the key is not the one it was written with; restore the key \
+                     or the database from a backup, or delete the bot and create it again"
+                ))
+            })?;
+            Ok(())
+        })?;
+        Ok(stale)
+    }
+
+    /// Encrypts again under the current key every stored secret in clear
+    /// or under a former key (after a rotation); fails, changing nothing,
+    /// when one cannot be decrypted.
+    fn reseal(&self) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let rows: Vec<(String, String)> = {
+            let mut stmt = tx.prepare("SELECT id, definition FROM bots")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut resealed = 0_usize;
+        for (id, text) in rows {
+            // A definition that is not JSON is reported by `bots`.
+            let Ok(mut definition) = serde_json::from_str::<Value>(&text) else {
+                continue;
+            };
+            if self.unseal(&id, &mut definition)? {
+                tx.execute(
+                    "UPDATE bots SET definition = ?2 WHERE id = ?1",
+                    params![id, self.seal(&id, &definition)?],
+                )?;
+                resealed += 1;
+            }
+        }
+        tx.commit()?;
+        if resealed > 0 {
+            tracing::info!(
+                bots = resealed,
+                key_id = self.keys.current_id(),
+                "stored secrets encrypted under the current key"
+            );
+        }
+        Ok(())
     }
 
     /// This store keeping the audit log within `retention` (pruned now).
@@ -252,8 +548,9 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (id, definition, enabled) = row?;
-            let definition = serde_json::from_str(&definition)
+            let mut definition = serde_json::from_str(&definition)
                 .map_err(|e| StoreError::Corrupt(format!("bot {id}: {e}")))?;
+            self.unseal(&id, &mut definition)?;
             out.push(StoredBot {
                 id,
                 definition,
@@ -272,7 +569,7 @@ impl Store {
         let now = now_ms();
         self.conn().execute(
             "INSERT INTO bots (id, definition, enabled, created_at_ms, updated_at_ms) VALUES (?1, ?2, 0, ?3, ?3)",
-            params![id, definition.to_string(), now],
+            params![id, self.seal(id, definition)?, now],
         )?;
         Ok(())
     }
@@ -285,7 +582,7 @@ impl Store {
     pub fn update_bot(&self, id: &str, definition: &Value) -> Result<(), StoreError> {
         self.conn().execute(
             "UPDATE bots SET definition = ?2, updated_at_ms = ?3 WHERE id = ?1",
-            params![id, definition.to_string(), now_ms()],
+            params![id, self.seal(id, definition)?, now_ms()],
         )?;
         Ok(())
     }
@@ -494,6 +791,238 @@ impl Store {
     }
 }
 
+/// What a sealed value is bound to: its bot and key path, so a value
+/// moved to another bot or field does not decrypt.
+fn aad(bot: &str, path: &str) -> Vec<u8> {
+    format!("bot-connector secret v1\0{bot}\0{path}").into_bytes()
+}
+
+/// Calls `f` with the key path and value of every secret string of
+/// `definition`: exactly those the API shows as `***` (found with
+/// [`redact`] itself, so the two never disagree).
+fn for_each_secret(
+    definition: &mut Value,
+    f: &mut dyn FnMut(&str, &mut String) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    fn blank(value: &Value) -> Value {
+        match value {
+            Value::String(_) => Value::String("x".into()),
+            Value::Array(items) => Value::Array(items.iter().map(blank).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), blank(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    fn walk(
+        value: &mut Value,
+        probe: &Value,
+        path: &str,
+        f: &mut dyn FnMut(&str, &mut String) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        match (value, probe) {
+            (Value::String(s), Value::String(p)) if p == REDACTED => f(path, s),
+            (Value::Object(map), Value::Object(probes)) => {
+                for (k, v) in map.iter_mut() {
+                    if let Some(p) = probes.get(k) {
+                        let child = if path.is_empty() {
+                            k.clone()
+                        } else {
+                            format!("{path}.{k}")
+                        };
+                        walk(v, p, &child, f)?;
+                    }
+                }
+                Ok(())
+            }
+            (Value::Array(items), Value::Array(probes)) => {
+                for (i, (v, p)) in items.iter_mut().zip(probes).enumerate() {
+                    walk(v, p, &format!("{path}[{i}]"), f)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    let probe = redact(&blank(definition));
+    walk(definition, &probe, "", f)
+}
+
+/// Creates the database file private to its owner (`0600`), and makes an
+/// existing one (and its `-wal`, `-shm`, `-journal`) private, saying so.
+/// SQLite gives the files it creates beside the database the database's
+/// own mode.
+#[cfg(unix)]
+fn private_file(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => {
+            return Err(StoreError::Corrupt(format!(
+                "cannot create {}: {e}; check that its folder is writable",
+                path.display()
+            )));
+        }
+    }
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        files.push(PathBuf::from(name));
+    }
+    for file in files {
+        tighten(&file)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_file(_path: &Path) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// Makes an existing file `0600` when group or others may read it.
+#[cfg(unix)]
+fn tighten(file: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let Ok(meta) = std::fs::metadata(file) else {
+        return Ok(());
+    };
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600)).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "{} is readable by others (mode {mode:o}) and cannot be made private: {e}; \
+                 run `chmod 600` on it",
+                file.display()
+            ))
+        })?;
+        tracing::warn!(
+            file = %file.display(),
+            "the file was readable by others (mode {mode:o}): made private (0600)"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn tighten(_file: &Path) -> Result<(), StoreError> {
+    Ok(())
+}
+
+/// The keys: the current one from [`SECRET_KEY_ENV`], else
+/// `secret_key_file`, else `bot-connector.key` beside the database
+/// (generated on first start); former ones from
+/// [`PREVIOUS_SECRET_KEYS_ENV`] and `previous_secret_key_files`.
+fn resolve_keys(
+    database: &Path,
+    options: &StoreOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<KeyRing, StoreError> {
+    let from_env = env(SECRET_KEY_ENV).filter(|t| !t.trim().is_empty());
+    let (current, source) = if let Some(text) = from_env {
+        let key = SecretKey::from_base64(&text).ok_or_else(|| {
+            StoreError::SecretKey(format!(
+                "{SECRET_KEY_ENV} does not hold a key: it must be the base64 of 32 random bytes \
+                 (`openssl rand -base64 32`)"
+            ))
+        })?;
+        (key, SECRET_KEY_ENV.to_owned())
+    } else if let Some(file) = &options.secret_key_file {
+        (
+            read_key_file(file, "[server] secret_key_file")?,
+            file.display().to_string(),
+        )
+    } else {
+        let file = database
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join(DEFAULT_KEY_FILE);
+        (default_key(&file)?, file.display().to_string())
+    };
+    let mut previous = Vec::new();
+    if let Some(list) = env(PREVIOUS_SECRET_KEYS_ENV) {
+        for (i, text) in list.split(',').filter(|t| !t.trim().is_empty()).enumerate() {
+            previous.push(SecretKey::from_base64(text).ok_or_else(|| {
+                StoreError::SecretKey(format!(
+                    "entry {} of {PREVIOUS_SECRET_KEYS_ENV} is not a key: each must be the \
+                     base64 of 32 bytes, separated by commas",
+                    i + 1
+                ))
+            })?);
+        }
+    }
+    for file in &options.previous_secret_key_files {
+        previous.push(read_key_file(file, "[server] previous_secret_key_files")?);
+    }
+    tracing::info!(
+        key_id = current.id(),
+        source = %source,
+        previous = previous.len(),
+        "secrets at rest: key loaded"
+    );
+    Ok(KeyRing::new(current, previous))
+}
+
+/// Reads a key file (made private if it is not).
+fn read_key_file(file: &Path, key: &str) -> Result<SecretKey, StoreError> {
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        StoreError::SecretKey(format!(
+            "cannot read the secret key file {} ({key}): {e}; create it with \
+             `openssl rand -base64 32 > {0}` and `chmod 600 {0}`, or set {SECRET_KEY_ENV}",
+            file.display()
+        ))
+    })?;
+    if let Err(err) = tighten(file) {
+        tracing::warn!("{err}");
+    }
+    SecretKey::from_base64(&text).ok_or_else(|| {
+        StoreError::SecretKey(format!(
+            "the secret key file {} ({key}) does not hold a key: it must be the base64 of 32 \
+             random bytes (`openssl rand -base64 32`)",
+            file.display()
+        ))
+    })
+}
+
+/// The key in `file`, generated there (`0600`) when absent.
+fn default_key(file: &Path) -> Result<SecretKey, StoreError> {
+    if file.exists() {
+        return read_key_file(file, "generated beside the database");
+    }
+    let key = SecretKey::generate();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(file).and_then(|mut f| {
+        use std::io::Write as _;
+        writeln!(f, "{}", BASE64.encode(key.bytes))?;
+        f.sync_all()
+    });
+    written.map_err(|e| {
+        StoreError::SecretKey(format!(
+            "cannot write the generated secret key file {}: {e}; make the database's folder \
+             writable, or set {SECRET_KEY_ENV} or [server] secret_key_file",
+            file.display()
+        ))
+    })?;
+    tracing::warn!(
+        file = %file.display(),
+        key_id = key.id(),
+        "no secret key configured: generated one for the secrets at rest; back this file up \
+         with the database (without it the stored bots' secrets cannot be read)"
+    );
+    Ok(key)
+}
+
 /// Deletes audit entries older than the retention's age (at `now_ms`) and
 /// all but its newest `max_rows`.
 fn prune_audit(
@@ -624,6 +1153,7 @@ mod tests {
         let store = Store {
             conn: Mutex::new(conn),
             retention: AuditRetention::default(),
+            keys: KeyRing::new(SecretKey::generate(), Vec::new()),
         };
         let tokens = store.tokens().unwrap();
         assert!(tokens.iter().find(|t| t.id == "a").unwrap().configured);

@@ -259,3 +259,247 @@ async fn denied_calls_do_not_grow_the_audit_log_without_bound() {
     assert_eq!(entries.len(), 100, "only the newest 100 are kept");
     assert!(entries.iter().all(|e| e["outcome"] == "denied"));
 }
+
+const PASSWORD: &str = "hunter2-very-secret";
+
+fn key_b64(byte: u8) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode([byte; 32])
+}
+
+fn env_with(current: Option<String>, previous: Option<String>) -> impl Fn(&str) -> Option<String> {
+    move |name| match name {
+        "BOT_CONNECTOR_SECRET_KEY" => current.clone(),
+        "BOT_CONNECTOR_PREVIOUS_SECRET_KEYS" => previous.clone(),
+        _ => None,
+    }
+}
+
+fn open(path: &std::path::Path, env: &dyn Fn(&str) -> Option<String>) -> Result<Store, String> {
+    Store::open_with(path, &bot_connector::store::StoreOptions::default(), env)
+        .map_err(|e| e.to_string())
+}
+
+fn secret_definition(id: &str) -> Value {
+    json!({
+        "id": id,
+        "liveengage": {"account_id": "123", "csds": "http://127.0.0.1:9",
+            "login": {"type": "password", "username": "bot", "password": PASSWORD},
+            "skills": {"human": "2"}},
+        "conversation": {"type": "messaging"},
+        "escalation": {"transfer_skill": "human"},
+        "engine": {"type": "script", "source": "[fallback]\noutputs = [{ type = \"text\", text = \"hi\" }]\n"},
+        "functions": {"f": {"url": "http://127.0.0.1:9/f", "bearer": "fn-bearer-secret"}},
+    })
+}
+
+/// Every database file's bytes (the file and what SQLite keeps beside it).
+fn raw_files(dir: &std::path::Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "key") {
+            all.extend(std::fs::read(path).unwrap());
+        }
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[tokio::test]
+async fn the_database_is_private_and_holds_no_secret_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.db");
+    let env = env_with(Some(key_b64(1)), None);
+    {
+        let app = app_with(open(&path, &env).unwrap());
+        let (admin, _) = app.create_token("admin", Role::Admin, &[]).unwrap();
+        let (s, body) = common::post(&app, "/api/bots", &admin, secret_definition("b")).await;
+        assert_eq!(s, StatusCode::CREATED, "{body}");
+        assert_eq!(body["definition"]["liveengage"]["login"]["password"], "***");
+    }
+    #[cfg(unix)]
+    assert_eq!(mode(&path), 0o600, "the database is private");
+    let raw = raw_files(dir.path());
+    assert!(
+        !contains(&raw, PASSWORD),
+        "the password is stored encrypted"
+    );
+    assert!(
+        !contains(&raw, "fn-bearer-secret"),
+        "the bearer is stored encrypted"
+    );
+    assert!(contains(&raw, "enc:v1:"));
+    assert!(
+        contains(&raw, "\"username\":\"bot\""),
+        "non-secrets stay readable"
+    );
+    // Read back with the same key.
+    let store = open(&path, &env).unwrap();
+    let bots = store.bots().unwrap();
+    assert_eq!(
+        bots[0].definition["liveengage"]["login"]["password"],
+        PASSWORD
+    );
+    assert_eq!(
+        bots[0].definition["functions"]["f"]["bearer"],
+        "fn-bearer-secret"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_existing_readable_database_is_made_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.db");
+    drop(open(&path, &env_with(Some(key_b64(1)), None)).unwrap());
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let journal = dir.path().join("bc.db-journal");
+    std::fs::write(&journal, b"").unwrap();
+    std::fs::set_permissions(&journal, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(open(&path, &env_with(Some(key_b64(1)), None)).unwrap());
+    assert_eq!(mode(&path), 0o600);
+}
+
+#[test]
+fn without_a_key_one_is_generated_beside_the_database_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.db");
+    let none = env_with(None, None);
+    let store = open(&path, &none).unwrap();
+    store.insert_bot("b", &secret_definition("b")).unwrap();
+    let id = store.secret_key_id().to_owned();
+    drop(store);
+    let key_file = dir.path().join("bot-connector.key");
+    let text = std::fs::read_to_string(&key_file).unwrap();
+    assert!(bot_connector::store::SecretKey::from_base64(&text).is_some());
+    #[cfg(unix)]
+    assert_eq!(mode(&key_file), 0o600, "the key file is private");
+    let store = open(&path, &none).unwrap();
+    assert_eq!(store.secret_key_id(), id, "the same key is read back");
+    assert_eq!(
+        store.bots().unwrap()[0].definition["liveengage"]["login"]["password"],
+        PASSWORD
+    );
+}
+
+#[test]
+fn a_rotated_key_reads_old_values_and_encrypts_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.db");
+    let old = open(&path, &env_with(Some(key_b64(1)), None)).unwrap();
+    old.insert_bot("b", &secret_definition("b")).unwrap();
+    let old_id = old.secret_key_id().to_owned();
+    drop(old);
+    // The new key, the old one still known: read, and written again under the new one.
+    let rotated = open(&path, &env_with(Some(key_b64(2)), Some(key_b64(1)))).unwrap();
+    let new_id = rotated.secret_key_id().to_owned();
+    assert_ne!(old_id, new_id);
+    drop(rotated);
+    let raw = raw_files(dir.path());
+    assert!(contains(&raw, &format!("enc:v1:{new_id}:")));
+    assert!(
+        !contains(&raw, &format!("enc:v1:{old_id}:")),
+        "nothing left under the old key"
+    );
+    // The old key can now go.
+    let store = open(&path, &env_with(Some(key_b64(2)), None)).unwrap();
+    assert_eq!(
+        store.bots().unwrap()[0].definition["liveengage"]["login"]["password"],
+        PASSWORD
+    );
+    // Previous keys from files, too.
+    drop(store);
+    let file = dir.path().join("old.key");
+    std::fs::write(&file, key_b64(2)).unwrap();
+    let options = bot_connector::store::StoreOptions {
+        previous_secret_key_files: vec![file],
+        ..Default::default()
+    };
+    let store = Store::open_with(&path, &options, &env_with(Some(key_b64(3)), None)).unwrap();
+    assert_eq!(
+        store.bots().unwrap()[0].definition["functions"]["f"]["bearer"],
+        "fn-bearer-secret"
+    );
+}
+
+#[test]
+fn a_wrong_or_invalid_key_is_a_clear_error_without_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.db");
+    let store = open(&path, &env_with(Some(key_b64(1)), None)).unwrap();
+    store.insert_bot("b", &secret_definition("b")).unwrap();
+    drop(store);
+    let wrong = key_b64(9);
+    let err = open(&path, &env_with(Some(wrong.clone()), None))
+        .err()
+        .expect("refused");
+    assert!(err.contains("not configured"), "{err}");
+    assert!(err.contains("BOT_CONNECTOR_SECRET_KEY"), "{err}");
+    assert!(err.contains("previous_secret_key_files"), "{err}");
+    assert!(!err.contains(&wrong) && !err.contains(&key_b64(1)), "{err}");
+    assert!(!err.contains(PASSWORD), "{err}");
+
+    for bad in ["not base64!", "c2hvcnQ=", &format!("{wrong}AAAA")] {
+        let err = open(&path, &env_with(Some(bad.to_owned()), None))
+            .err()
+            .expect("refused");
+        assert!(err.contains("openssl rand -base64 32"), "{err}");
+        assert!(!err.contains(bad), "the value is not echoed: {err}");
+    }
+    let err = open(&path, &env_with(Some(key_b64(1)), Some("nope".into())))
+        .err()
+        .expect("refused");
+    assert!(
+        err.contains("BOT_CONNECTOR_PREVIOUS_SECRET_KEYS") && !err.contains("nope"),
+        "{err}"
+    );
+    let options = bot_connector::store::StoreOptions {
+        secret_key_file: Some(dir.path().join("absent.key")),
+        ..Default::default()
+    };
+    let err = Store::open_with(&path, &options, &env_with(None, None))
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(
+        err.contains("absent.key") && err.contains("openssl rand"),
+        "{err}"
+    );
+    // The right key still works: nothing was changed by the refusals.
+    let store = open(&path, &env_with(Some(key_b64(1)), None)).unwrap();
+    assert_eq!(store.bots().unwrap().len(), 1);
+}
+
+#[test]
+fn secrets_written_in_clear_before_are_encrypted_on_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bc.db");
+    drop(open(&path, &env_with(Some(key_b64(1)), None)).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO bots (id, definition, enabled, created_at_ms, updated_at_ms) VALUES ('old', ?1, 0, 0, 0)",
+        [secret_definition("old").to_string()],
+    )
+    .unwrap();
+    drop(conn);
+    let store = open(&path, &env_with(Some(key_b64(1)), None)).unwrap();
+    assert_eq!(
+        store.bots().unwrap()[0].definition["liveengage"]["login"]["password"],
+        PASSWORD
+    );
+    drop(store);
+    assert!(!contains(&raw_files(dir.path()), PASSWORD));
+}

@@ -82,6 +82,15 @@ pub struct ServerSpec {
     /// printed once.
     #[serde(default)]
     pub admin_token: Option<Secret>,
+    /// The key file for secrets at rest (base64 of 32 bytes; relative to
+    /// the config file). `BOT_CONNECTOR_SECRET_KEY` wins over it; without
+    /// either, `bot-connector.key` beside the database (generated once).
+    #[serde(default)]
+    pub secret_key_file: Option<PathBuf>,
+    /// Former keys' files, to decrypt values written before a rotation
+    /// (they are encrypted again under the current key on start).
+    #[serde(default)]
+    pub previous_secret_key_files: Vec<PathBuf>,
     /// Days an audit entry is kept (1-3650, default 90).
     #[serde(
         default = "default_audit_retention_days",
@@ -155,6 +164,8 @@ impl Default for ServerSpec {
             listen: default_listen(),
             database: default_database(),
             admin_token: None,
+            secret_key_file: None,
+            previous_secret_key_files: Vec::new(),
             audit_retention_days: default_audit_retention_days(),
             audit_max_rows: default_audit_max_rows(),
         }
