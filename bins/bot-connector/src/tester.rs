@@ -18,6 +18,9 @@ pub enum TesterError {
     /// No such session (or not this caller's, or expired).
     #[error("no tester session {0:?}; open one first")]
     NoSession(String),
+    /// The emulator has no such skill.
+    #[error("the emulator has no skill with this id (its skills: {0})")]
+    UnknownSkill(String),
     /// The process holds as many sessions as it may.
     #[error(
         "{0} tester sessions are open, the most this process keeps; try again when one has expired"
@@ -244,12 +247,19 @@ impl Tester {
     ///
     /// # Errors
     ///
-    /// [`TesterError::Busy`] at the process's limit, [`TesterError::Sim`].
+    /// [`TesterError::UnknownSkill`], [`TesterError::Busy`] at the
+    /// process's limit, [`TesterError::Sim`].
     pub async fn open(
         &self,
         owner: &str,
         skill: Option<&str>,
     ) -> Result<(String, String), TesterError> {
+        if let Some(skill) = skill {
+            let skills: Vec<String> = self.sim.config().skills.into_iter().map(|s| s.id).collect();
+            if !skills.iter().any(|s| s == skill) {
+                return Err(TesterError::UnknownSkill(skills.join(", ")));
+            }
+        }
         let (released, reservation) = {
             let mut sessions = lock(&self.inner);
             let mut released = sessions.take_idle(self.idle_deadline());

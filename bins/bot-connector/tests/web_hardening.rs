@@ -515,6 +515,25 @@ async fn tester_sessions_are_capped_per_token_and_in_all_and_expire_when_idle() 
     let (other, _) = app.create_token("other", Role::Agent, &[]).unwrap();
     let (third, _) = app.create_token("third", Role::Agent, &[]).unwrap();
 
+    // A skill the emulator does not have is the caller's mistake (400), not
+    // an emulator failure, and takes no slot.
+    for skill in ["no-such-skill", "c\u{10ffff}\u{7f}"] {
+        let answer = send(
+            &app,
+            bearer_request(
+                "POST",
+                "/api/tester/sessions",
+                &viewer,
+                Some("application/json"),
+                &json!({ "skill": skill }).to_string(),
+            ),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+        assert_eq!(answer.json()["error"]["fields"][0]["path"], "skill");
+    }
+    assert_eq!(tester().open_sessions(), 0);
+
     // One view token opening 30 sessions holds at most 3: each new one
     // closes its least recently used one (conversation closed, socket gone).
     let mut sessions = Vec::new();

@@ -29,6 +29,9 @@ fn tester_error(e: TesterError) -> ApiError {
         TesterError::NoSession(_) => {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
         }
+        TesterError::UnknownSkill(_) => {
+            ApiError::invalid(vec![crate::config::FieldError::new("skill", e.to_string())])
+        }
         TesterError::Busy(_) => ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_sessions",
