@@ -65,8 +65,7 @@ impl Domains {
             .filter(|url| url.host_str().is_some() && url.path() == "/")
             .ok_or_else(|| AuthError::UnexpectedResponse {
                 operation: Operation::Csds,
-                reason: format!("`{service}` is {host:?}, not a host[:port]"),
-                body: String::new(),
+                reason: format!("`{service}` is not a host[:port]"),
             })
     }
 
@@ -141,14 +140,12 @@ async fn fetch(config: &AuthConfig, client: &Client) -> Result<CsdsResponse, Aut
     let answer: CsdsResponse =
         serde_json::from_str(&body).map_err(|e| AuthError::UnexpectedResponse {
             operation,
-            reason: format!("not a CSDS answer: {e}"),
-            body: http::truncate(&body),
+            reason: format!("not a CSDS answer: {}", http::json_shape_error(&e)),
         })?;
     if answer.base_uris.is_empty() {
         return Err(AuthError::UnexpectedResponse {
             operation,
             reason: "`baseURIs` is missing or empty".to_owned(),
-            body: http::truncate(&body),
         });
     }
     Ok(answer)

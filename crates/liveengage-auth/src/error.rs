@@ -108,14 +108,15 @@ pub enum AuthError {
         source: reqwest::Error,
     },
     /// A 2xx answer this crate cannot use.
-    #[error("{operation} answered something unexpected ({reason}); body: {body}")]
+    ///
+    /// The answer itself is never kept: it may hold tokens, and a caller
+    /// who chose the URL must not read another server's pages through it.
+    #[error("{operation} answered something unexpected ({reason})")]
     UnexpectedResponse {
         /// The call.
         operation: Operation,
-        /// What is wrong with it.
+        /// What is wrong with it (its shape, never its content).
         reason: String,
-        /// The raw body (truncated; never contains our credentials).
-        body: String,
     },
     /// CSDS does not list a service this crate needs.
     #[error(

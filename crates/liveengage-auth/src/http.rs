@@ -10,9 +10,6 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{AuthConfig, ConfigError, RetryNotice};
 use crate::error::{AuthError, Operation};
 
-/// How much of an unexpected body an error keeps.
-const BODY_LIMIT: usize = 2048;
-
 /// Builds the shared client: rustls on the configured trust, https only
 /// unless `allow_http`.
 pub(crate) fn build_client(config: &AuthConfig) -> Result<Client, ConfigError> {
@@ -46,16 +43,47 @@ pub(crate) async fn send(
         return Ok(response);
     }
     let retry_after = retry_after(&response);
-    let body = response.text().await.unwrap_or_default();
+    // Only LiveEngage's own error shape is read, and only a little of it.
+    let body = connector_http::read_body(response, ERROR_BODY_LIMIT)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
     Err(classify(operation, status, retry_after, &body))
 }
 
-/// Reads a 2xx body as text (network errors while reading are network errors).
+/// The most of an answer read: CSDS and login answers are a few KiB.
+const ANSWER_LIMIT: usize = 256 * 1024;
+/// The most of an error answer read.
+const ERROR_BODY_LIMIT: usize = 16 * 1024;
+
+/// Reads a 2xx body as text, at most 256 KiB (network errors while reading
+/// are network errors; a longer answer is an unexpected one).
 pub(crate) async fn text(operation: Operation, response: Response) -> Result<String, AuthError> {
-    response
-        .text()
-        .await
-        .map_err(|source| AuthError::Network { operation, source })
+    match connector_http::read_body(response, ANSWER_LIMIT).await {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| AuthError::UnexpectedResponse {
+            operation,
+            reason: "the answer is not UTF-8 text".to_owned(),
+        }),
+        Err(connector_http::BodyError::Network(source)) => {
+            Err(AuthError::Network { operation, source })
+        }
+        Err(err) => Err(AuthError::UnexpectedResponse {
+            operation,
+            reason: err.to_string(),
+        }),
+    }
+}
+
+/// Where and why a JSON answer did not decode, without quoting any of it
+/// (serde's own message can repeat a value from the answer, e.g. a token).
+pub(crate) fn json_shape_error(err: &serde_json::Error) -> String {
+    let what = match err.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "JSON of another shape",
+        serde_json::error::Category::Eof => "cut-off JSON",
+    };
+    format!("{what} at line {}, column {}", err.line(), err.column())
 }
 
 fn retry_after(response: &Response) -> Option<Duration> {
@@ -97,13 +125,27 @@ pub(crate) fn classify(
         other => AuthError::UnexpectedResponse {
             operation,
             reason: format!("HTTP {other}"),
-            body: truncate(body),
         },
     }
 }
 
-/// The message of a `{"error":…}` body, or the body itself, shortened.
+/// The message of LiveEngage's `{"error":…}` body (at most 200 characters,
+/// on one line); any other body is not repeated (the URL may be the caller's
+/// choice, and its pages are not ours to show).
 fn error_message(body: &str) -> String {
+    let message = le_error_message(body);
+    let mut text: String = message
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    if message.chars().count() > 200 {
+        text.push('…');
+    }
+    text
+}
+
+fn le_error_message(body: &str) -> String {
     match serde_json::from_str::<ErrorBody>(body) {
         Ok(ErrorBody {
             error: ErrorValue::Message(message),
@@ -118,20 +160,8 @@ fn error_message(body: &str) -> String {
             }
         }
         Err(_) if body.trim().is_empty() => "empty body".to_owned(),
-        Err(_) => truncate(body),
+        Err(_) => "not LiveEngage's error format".to_owned(),
     }
-}
-
-/// At most [`BODY_LIMIT`] bytes, cut on a character boundary.
-pub(crate) fn truncate(body: &str) -> String {
-    if body.len() <= BODY_LIMIT {
-        return body.to_owned();
-    }
-    let mut end = BODY_LIMIT;
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &body[..end])
 }
 
 /// Runs `attempt` until it succeeds, the policy gives up, or `cancel` fires.
@@ -192,7 +222,13 @@ mod tests {
             "LeLogin1 failed - invalid url received from app server"
         );
         assert_eq!(error_message(""), "empty body");
-        assert_eq!(error_message("<html>oops</html>"), "<html>oops</html>");
+        assert_eq!(
+            error_message("<html>internal admin page</html>"),
+            "not LiveEngage's error format"
+        );
+        let long = format!(r#"{{"error":"{}"}}"#, "x\n".repeat(300));
+        assert!(error_message(&long).chars().count() <= 201);
+        assert!(!error_message(&long).contains('\n'));
     }
 
     #[test]
@@ -215,13 +251,5 @@ mod tests {
         assert!(matches!(e, AuthError::Server { status: 502, .. }));
         let e = classify(Operation::Csds, StatusCode::NOT_FOUND, None, "x");
         assert!(matches!(e, AuthError::Rejected { status: 404, .. }) && !e.is_transient());
-    }
-
-    #[test]
-    fn truncation_respects_characters() {
-        let long = "é".repeat(BODY_LIMIT);
-        let cut = truncate(&long);
-        assert!(cut.len() <= BODY_LIMIT + "…".len());
-        assert!(cut.ends_with('…'));
     }
 }

@@ -63,15 +63,12 @@ pub(crate) async fn login(
     let answer: LoginResponse =
         serde_json::from_str(&text).map_err(|e| AuthError::UnexpectedResponse {
             operation,
-            reason: format!("not a login answer: {e}"),
-            // The body holds the new bearer and csrf: never keep it.
-            body: "(withheld: may contain tokens)".to_owned(),
+            reason: format!("not a login answer: {}", crate::http::json_shape_error(&e)),
         })?;
     if answer.bearer.expose().is_empty() || answer.config.user_id.is_empty() {
         return Err(AuthError::UnexpectedResponse {
             operation,
             reason: "`bearer` or `config.userId` is empty".to_owned(),
-            body: "(withheld: may contain tokens)".to_owned(),
         });
     }
     // `sessionTTl` is milliseconds as a string [doc]; tolerate junk.
@@ -111,7 +108,6 @@ fn session_request(
         return Err(AuthError::UnexpectedResponse {
             operation,
             reason: "the login answer had no csrf or no Session_id cookie, so the session cannot be refreshed or logged out".to_owned(),
-            body: String::new(),
         });
     };
     let url = endpoint(base, &session.account_id, action, version);
