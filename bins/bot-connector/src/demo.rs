@@ -162,8 +162,8 @@ pub async fn run(listen: SocketAddr) -> Result<(), DemoError> {
         .map_err(crate::server::ServeError::Io)?;
     app.set_ready(true);
     println!("bot-connector demo is running (Ctrl-C to stop)\n");
-    println!("  Dashboard:            http://{addr}/login?token={token}");
-    println!("  Conversation tester:  http://{addr}/tester  (after opening the dashboard link)");
+    println!("  Dashboard:            http://{addr}/  (sign in with the admin token below)");
+    println!("  Conversation tester:  http://{addr}/tester  (after signing in)");
     println!("  Management API:       http://{addr}/api/bots  (Authorization: Bearer {token})");
     println!("  Prometheus metrics:   http://{addr}/metrics");
     println!(
