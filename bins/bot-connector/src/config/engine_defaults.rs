@@ -46,7 +46,9 @@ pub fn webhook_turn_budget(config: &WebhookConfig) -> Duration {
         0 => CONTRACT_CALL_TIMEOUT_SECS,
         secs => secs,
     };
-    let attempts = u64::from(config.max_attempts.max(1));
+    // Bounded whatever the definition says (validation rejects more than
+    // 10 attempts later; this runs before it and must not loop or overflow).
+    let attempts = u64::from(config.max_attempts.clamp(1, 10));
     let pauses: u64 = (0..attempts - 1)
         .map(|i| {
             let index = usize::try_from(i).unwrap_or(usize::MAX);
@@ -57,8 +59,26 @@ pub fn webhook_turn_budget(config: &WebhookConfig) -> Duration {
                 .copied()
                 .unwrap_or(0)
         })
-        .sum();
-    Duration::from_secs(attempts.saturating_mul(per_call).saturating_add(pauses)) + TOKEN_MARGIN
+        .fold(0u64, u64::saturating_add);
+    Duration::from_secs(
+        attempts
+            .saturating_mul(per_call)
+            .saturating_add(pauses)
+            .saturating_add(TOKEN_MARGIN.as_secs()),
+    )
+}
+
+#[cfg(test)]
+#[test]
+fn a_huge_budget_saturates_instead_of_panicking() {
+    let mut config: WebhookConfig = serde_json::from_value(serde_json::json!({
+        "base_url": "https://bot.example.com/api", "bot_id": "b", "token_url": "https://auth.example.com/token",
+        "client_id": "c", "client_secret": "s"
+    }))
+    .unwrap();
+    config.max_attempts = u32::MAX;
+    config.request_timeout_secs = u64::MAX;
+    assert_eq!(webhook_turn_budget(&config), Duration::from_secs(u64::MAX));
 }
 
 #[cfg(test)]
