@@ -25,7 +25,7 @@
 //!
 //! Base URLs are configurable: https in production; `http://` only with
 //! [`AuthConfig::allow_http`]. Which CAs are trusted is a
-//! [`Trust`](connector_http::Trust) ([`AuthConfig::with_trust`]): give the
+//! [`Trust`] ([`AuthConfig::with_trust`]): give the
 //! one the messaging transport and the engines use, e.g. with the local
 //! emulator's generated CA added.
 //!
